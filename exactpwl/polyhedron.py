@@ -1,0 +1,355 @@
+"""H-polyhedra ``{x : A x <= b}`` over Q: facets, interior points, certificates — all exact.
+
+Rows are kept as primitive integer vectors (see ``numbers.primitive_row``), so equal
+half-spaces have equal rows and dictionaries key on tuples of Python ints.
+
+Three interchangeable backends compute a polyhedron's ``Description``:
+
+* ``"ppl"`` (default): one exact double-description call (Parma Polyhedra Library) gives the
+  non-redundant facets and the generators; a point in the relative interior of each facet is
+  the mean of the vertices on it plus the rays on it.  No floating point at all.
+* ``"highs"``: per row, HiGHS proposes either a witness point (the row is a facet) or Farkas
+  multipliers (the row is redundant); each proposal is checked exactly and an exact LP decides
+  when a check fails (counted in ``lp.STATS.fallbacks``).
+* ``"exact-lp"``: one exact rational LP per row, no float proposal (the naive baseline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import ppl
+from flint import fmpq
+
+from . import lp
+from .errors import InputError
+from .lp import Row
+from .numbers import primitive_row, snap_point, to_fmpq
+
+__all__ = ["Description", "Polyhedron", "describe", "BACKENDS"]
+
+BACKENDS = ("ppl", "highs", "exact-lp")
+Point = tuple[fmpq, ...]
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the region walk needs to know about one polyhedron.
+
+    ``facets[k]`` is an index into the input rows (the first of any equal rows) and
+    ``facet_points[k]`` a rational point in the relative interior of that facet.
+    ``interior`` is strictly inside (small denominators); None when not full-dimensional.
+    """
+
+    dim: int  # affine dimension; -1 when empty
+    facets: tuple[int, ...]
+    facet_points: tuple[Point, ...]
+    interior: Point | None
+    bounded: bool
+
+
+def dedupe(rows: Sequence[Row]) -> tuple[list[Row], list[int]]:
+    """Merge equal rows and drop ``0 <= b`` (b >= 0); returns the kept rows and their input index.
+
+    Of parallel rows with the same normal only the tightest is kept.
+    """
+    best: dict[tuple[int, ...], tuple[int, int]] = {}
+    out_rows, out_idx = [], []
+    for i, (a, b) in enumerate(rows):
+        if not any(a):
+            if b < 0:  # 0 <= b < 0: empty; keep it so the backend says so
+                out_rows.append((a, b))
+                out_idx.append(i)
+            continue
+        prev = best.get(a)
+        if prev is None or b < prev[0]:
+            best[a] = (b, i)
+    for a, (b, i) in best.items():
+        out_rows.append((a, b))
+        out_idx.append(i)
+    return out_rows, out_idx
+
+
+def describe(rows: Sequence[Row], n: int, backend: str = "ppl") -> Description:
+    """Facets, facet points, an interior point and boundedness of ``{a.x <= b}`` in R^n."""
+    kept, idx = dedupe(rows)
+    if backend == "ppl":
+        d = _describe_ppl(kept, n)
+    elif backend in ("highs", "exact-lp"):
+        d = _describe_lp(kept, n, use_float=backend == "highs")
+    else:
+        raise InputError(f"backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+    return Description(d.dim, tuple(idx[k] for k in d.facets), d.facet_points, d.interior, d.bounded)
+
+
+# ----------------------------------------------------------------------------- PPL backend
+def _ppl_polyhedron(rows: Sequence[Row], n: int) -> ppl.C_Polyhedron:
+    P = ppl.C_Polyhedron(n, "universe")
+    cs = ppl.Constraint_System()
+    for a, b in rows:
+        cs.insert(ppl.Linear_Expression([-v for v in a], b) >= 0)
+    P.add_constraints(cs)
+    return P
+
+
+def _describe_ppl(rows: list[Row], n: int) -> Description:
+    P = _ppl_polyhedron(rows, n)
+    if P.is_empty():
+        return Description(-1, (), (), None, True)
+    dim = P.affine_dimension()
+    gens = P.minimized_generators()
+    points: list[tuple[tuple[int, ...], int]] = []
+    rays: list[tuple[int, ...]] = []
+    for g in gens:
+        if g.is_point():
+            points.append((tuple(int(v) for v in g.coefficients()), int(g.divisor())))
+        elif g.is_ray():
+            rays.append(tuple(int(v) for v in g.coefficients()))
+    bounded = not rays and all(not g.is_line() for g in gens)
+    if dim < n:
+        return Description(dim, (), (), None, bounded)
+    where = {r: k for k, r in enumerate(rows)}
+    facets, fpoints = [], []
+    for c in P.minimized_constraints():
+        row = primitive_row([-int(v) for v in c.coefficients()], int(c.inhomogeneous_term()))
+        k = where.get(row)
+        if k is None:  # PPL's own form of a row we gave (cannot differ after normalising)
+            raise AssertionError(f"PPL returned a constraint {row} not among the input rows")
+        a, b = row
+        on_pts = [(v, d) for v, d in points if sum(x * y for x, y in zip(a, v)) == b * d]
+        on_rays = [v for v in rays if sum(x * y for x, y in zip(a, v)) == 0]
+        facets.append(k)
+        fpoints.append(_combine(on_pts, on_rays, n))
+    interior = _combine(points, rays, n)
+    interior = snap_point(interior, rows)
+    return Description(dim, tuple(facets), tuple(fpoints), interior, bounded)
+
+
+def _combine(points: list[tuple[tuple[int, ...], int]], rays: list[tuple[int, ...]], n: int) -> Point:
+    """Mean of the points plus the sum of the rays: strictly inside the face they generate."""
+    m = len(points)
+    acc = [fmpq(0)] * n
+    for v, d in points:
+        for k in range(n):
+            if v[k]:
+                acc[k] += fmpq(v[k], d)
+    for v in rays:
+        for k in range(n):
+            if v[k]:
+                acc[k] += v[k] * m  # scaled: the point is (sum points)/m + sum rays
+    return tuple(x / m for x in acc)
+
+
+# ----------------------------------------------------------------------------- LP backends
+def _to_fmpq_point(x: Sequence[Fraction]) -> Point:
+    return tuple(fmpq(v.numerator, v.denominator) for v in x)
+
+
+def _slack(row: Row, x: Sequence[Any]) -> Any:
+    a, b = row
+    return b - sum(ai * xi for ai, xi in zip(a, x))
+
+
+def _interior_lp(rows: list[Row], n: int, use_float: bool) -> Point | None:
+    """A strictly interior point: maximise t subject to a.x + t <= b, t <= 1."""
+    ext = [(a + (1,), b) for a, b in rows] + [((0,) * n + (1,), 1)]
+    obj = (0,) * n + (1,)
+    if use_float:
+        status, x, _ = lp.float_max(ext, n + 1, [float(v) for v in obj])
+        if status == "optimal" and x is not None and x[n] > 1e-9:
+            cand = tuple(Fraction(v).limit_denominator(10**6) for v in x[:n])
+            if all(_slack(r, cand) > 0 for r in rows):
+                lp.STATS.verified += 1
+                return snap_point(_to_fmpq_point(cand), rows)
+        lp.STATS.fallbacks += 1
+    status, value, x = lp.exact_max(ext, n + 1, obj)
+    if status != "optimal" or value is None or value <= 0:
+        return None
+    return snap_point(_to_fmpq_point(x[:n]), rows)
+
+
+def _describe_lp(rows: list[Row], n: int, use_float: bool) -> Description:
+    if any(not any(a) for a, _ in rows):  # 0 <= b < 0
+        return Description(-1, (), (), None, True)
+    c = _interior_lp(rows, n, use_float)
+    if c is None:
+        P = _ppl_polyhedron(rows, n)
+        return Description(-1 if P.is_empty() else P.affine_dimension(), (), (), None, P.is_bounded())
+    cF = tuple(Fraction(int(v.p), int(v.q)) for v in c)
+    facets, fpoints = [], []
+    for i, (a, b) in enumerate(rows):
+        others = rows[:i] + rows[i + 1 :]
+        w = _facet_witness(others, a, b, n, use_float)
+        if w is None:
+            continue
+        # where the segment from c to w crosses row i: strictly inside every other row
+        t = (b - sum(ai * ci for ai, ci in zip(a, cF))) / sum(ai * (wi - ci) for ai, wi, ci in zip(a, w, cF))
+        p = tuple(ci + t * (wi - ci) for ci, wi in zip(cF, w))
+        facets.append(i)
+        fpoints.append(_to_fmpq_point(p))
+    bounded = _recession_trivial([rows[i] for i in facets], n)
+    return Description(n, tuple(facets), tuple(fpoints), c, bounded)
+
+
+def _facet_witness(others: list[Row], a: tuple[int, ...], b: int, n: int, use_float: bool):
+    """A point satisfying ``others`` with ``a.x > b`` (row is a facet), or None (redundant)."""
+    if use_float:
+        status, x, duals = lp.float_max(others, n, [float(v) for v in a], upper=float(b) + 1.0)
+        if status == "optimal" and x is not None:
+            if sum(ai * xi for ai, xi in zip(a, x)) > b + 1e-9:
+                w = tuple(Fraction(v).limit_denominator(10**6) for v in x)
+                if sum(ai * wi for ai, wi in zip(a, w)) > b and all(_slack(r, w) >= 0 for r in others):
+                    lp.STATS.verified += 1
+                    return w
+            elif duals is not None:
+                support = [j for j, v in enumerate(duals) if v > 1e-9]
+                y = lp._solve_support(others, support, a)
+                rows_i = others + [(a, b)]
+                if y is not None and lp.check_redundancy_certificate(rows_i, len(others), y):
+                    lp.STATS.verified += 1
+                    return None
+        lp.STATS.fallbacks += 1
+    status, value, x = lp.exact_max(others + [(a, b + 1)], n, a)
+    if status == "optimal" and value is not None and value > b:
+        return x
+    return None
+
+
+def _recession_trivial(rows: list[Row], n: int) -> bool:
+    """True when ``{d : a.d <= 0 for all rows}`` is {0}, i.e. the polyhedron is bounded."""
+    cone = _ppl_polyhedron([(a, 0) for a, _ in rows], n)
+    return cone.affine_dimension() == 0
+
+
+# ----------------------------------------------------------------------------- the public class
+class Polyhedron:
+    """``{x in Q^n : A x <= b}`` with exact queries.
+
+    >>> P = Polyhedron([[1, 0], [0, 1], [-1, -1]], [1, 1, 0])
+    >>> P.is_full_dimensional(), P.is_bounded()
+    (True, True)
+    >>> len(P.facets())
+    3
+    """
+
+    def __init__(self, A: Sequence[Sequence[Any]], b: Sequence[Any], dim: int | None = None):
+        if len(A) != len(b):
+            raise InputError(f"polyhedron: A has {len(A)} rows but b has {len(b)} entries")
+        if dim is None:
+            if not A:
+                raise InputError("polyhedron: give dim when A has no rows")
+            dim = len(A[0])
+        self.dim = dim
+        rows = []
+        for i, (a, bi) in enumerate(zip(A, b)):
+            if len(a) != dim:
+                raise InputError(f"polyhedron: row {i + 1} of A has {len(a)} entries, expected {dim}")
+            rows.append(
+                primitive_row(
+                    [to_fmpq(v, f"polyhedron A, row {i + 1}") for v in a],
+                    to_fmpq(bi, f"polyhedron b, entry {i + 1}"),
+                )
+            )
+        self.rows: tuple[Row, ...] = tuple(rows)
+        self._desc: dict[str, Description] = {}
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Row], dim: int) -> Polyhedron:
+        P = cls.__new__(cls)
+        P.dim, P.rows, P._desc = dim, tuple(rows), {}
+        return P
+
+    def description(self, backend: str = "ppl") -> Description:
+        if backend not in self._desc:
+            self._desc[backend] = describe(self.rows, self.dim, backend)
+        return self._desc[backend]
+
+    def contains(self, x: Sequence[Any], strict: bool = False) -> bool:
+        xs = [to_fmpq(v) for v in x]
+        return all((_slack(r, xs) > 0) if strict else (_slack(r, xs) >= 0) for r in self.rows)
+
+    def is_empty(self) -> bool:
+        return self.description().dim < 0
+
+    def is_full_dimensional(self) -> bool:
+        return self.description().dim == self.dim
+
+    def is_bounded(self) -> bool:
+        return self.description().bounded
+
+    def interior_point(self) -> Point | None:
+        """A rational point strictly inside (small denominators), or None if not full-dimensional."""
+        return self.description().interior
+
+    def facets(self, backend: str = "ppl") -> list[tuple[Row, Point]]:
+        """The non-redundant rows, each with a rational point in the relative interior of its facet."""
+        d = self.description(backend)
+        return [(self.rows[k], p) for k, p in zip(d.facets, d.facet_points)]
+
+    def redundancy_certificate(self, i: int) -> dict[int, Fraction] | None:
+        """Farkas multipliers ``y >= 0``, ``sum y_j a_j = a_i``, ``sum y_j b_j <= b_i``; None for a facet."""
+        return lp.redundancy_certificate(self.rows, i)
+
+    def emptiness_certificate(self) -> dict[int, Fraction] | None:
+        """Farkas multipliers ``y >= 0`` with ``y A = 0``, ``y b < 0``; None if non-empty."""
+        return lp.emptiness_certificate(self.rows)
+
+
+# ----------------------------------------------------------------------------- domains
+def box(bounds: Sequence[Sequence[Any]]) -> Polyhedron:
+    """The box ``prod [lo_i, hi_i]`` as a polyhedron; ``bounds = [(lo1, hi1), (lo2, hi2), ...]``."""
+    n = len(bounds)
+    A, b = [], []
+    for i, pair in enumerate(bounds):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise InputError(f"box: entry {i + 1} must be a pair [lo, hi]")
+        lo, hi = (
+            to_fmpq(pair[0], f"box, coordinate {i + 1}, lo"),
+            to_fmpq(pair[1], f"box, coordinate {i + 1}, hi"),
+        )
+        if not lo < hi:
+            raise InputError(f"box: coordinate {i + 1} has lo = {lo} not below hi = {hi}")
+        e = [0] * n
+        e[i] = 1
+        A.append(e)
+        b.append(hi)
+        A.append([-v for v in e])
+        b.append(-lo)
+    return Polyhedron(A, b, n)
+
+
+def as_domain(spec: Any, n: int, where: str = "domain") -> Polyhedron | None:
+    """Read a domain: None (R^n), a Polyhedron, ``{"box": [[lo, hi], ...]}`` or ``{"A": ..., "b": ...}``.
+
+    The domain must be full-dimensional (a region count on a lower-dimensional set is not defined here).
+    """
+    if spec is None:
+        return None
+    if isinstance(spec, Polyhedron):
+        P = spec
+    elif isinstance(spec, dict):
+        keys = set(spec)
+        if keys == {"box"}:
+            bx = spec["box"]
+            if not isinstance(bx, list) or len(bx) != n:
+                raise InputError(f"{where}: 'box' must list {n} pairs [lo, hi], one per input")
+            P = box(bx)
+        elif keys == {"A", "b"}:
+            A, b = spec["A"], spec["b"]
+            if not isinstance(A, list) or not isinstance(b, list):
+                raise InputError(f"{where}: 'A' and 'b' must be lists")
+            P = Polyhedron(A, b, n)
+        else:
+            raise InputError(
+                f"{where}: expected {{'box': ...}} or {{'A': ..., 'b': ...}}, got keys {sorted(keys)}"
+            )
+    else:
+        raise InputError(f"{where}: expected a polyhedron, a box or None")
+    if P.dim != n:
+        raise InputError(f"{where}: has dimension {P.dim}, the network has {n} inputs")
+    if not P.is_full_dimensional():
+        raise InputError(f"{where}: is empty or not full-dimensional")
+    return P

@@ -1,0 +1,298 @@
+"""Linear regions of a network over a domain: an exact breadth-first walk, kept as a graph.
+
+Two counts, and which is which:
+
+* an **activation region** is the closure of a full-dimensional set of inputs on which every
+  ReLU has one fixed state (active: pre-activation > 0; inactive: <= 0).  Lower-dimensional
+  cells are not regions.  ``len(graph)`` counts these.
+* a **linear piece** is a maximal set of activation regions that share one affine map and are
+  connected through shared facets (connected components of the region graph restricted to
+  edges whose two regions have equal maps).  ``graph.num_pieces`` counts these.
+
+The walk starts in the region of a domain point (perturbed lexicographically, so it is always
+full-dimensional), and crosses every facet that is not part of the domain boundary: from a point
+``p`` in the relative interior of the facet it evaluates, exactly, the pattern at ``p + e a``
+for infinitesimal ``e`` (``Network.pattern_near``), which names the region across.  Every
+facet of a region borders exactly one region on its other side, so no step can be missed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import networkx as nx
+from flint import fmpq, fmpq_mat
+
+from . import lp
+from .errors import InputError
+from .lp import Row
+from .network import Network
+from .numbers import format_number, primitive_int_row, to_fraction
+from .polyhedron import Polyhedron, as_domain, describe
+
+__all__ = ["Region", "RegionGraph", "regions", "region_rows"]
+
+DOMAIN = -1  # source tag of a domain row (neurons are tagged by their pattern index >= 0)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One full-dimensional activation region.
+
+    ``inequalities`` are its non-redundant rows ``a.x <= b`` (primitive integers), the ones of
+    the domain boundary included; ``W x + c`` is the network on it.
+    """
+
+    pattern: tuple[int, ...]
+    inequalities: tuple[Row, ...]
+    interior_point: tuple[Fraction, ...]
+    W: fmpq_mat
+    c: fmpq_mat
+    bounded: bool
+
+    def affine_map(self) -> tuple[list[list[Fraction]], list[Fraction]]:
+        W = [[to_fraction(v) for v in row] for row in self.W.tolist()]
+        return W, [to_fraction(self.c[i, 0]) for i in range(self.c.nrows())]
+
+    def contains(self, x: Sequence[Any], strict: bool = False) -> bool:
+        return Polyhedron.from_rows(self.inequalities, len(self.interior_point)).contains(x, strict)
+
+
+def region_rows(
+    net: Network, pattern: Sequence[int], domain_rows: Sequence[Row] = ()
+) -> tuple[list[Row], dict[Row, list[int]], fmpq_mat]:
+    """The rows of a pattern's polyhedron, which neurons (or ``DOMAIN``) give each row, and the output map.
+
+    A neuron with pre-activation ``z = a.x + c`` gives ``-a.x <= c`` when active, ``a.x <= -c``
+    when not; a row equal for several neurons (coincident hyperplanes) is listed once.
+    """
+    n = net.input_dim
+    pre, out = net.layer_maps(pattern)
+    sources: dict[Row, list[int]] = {}
+    k = 0
+    for Z in pre:
+        N, den = Z.numer_denom()
+        ints = [int(v) for v in N.entries()]
+        w = n + 1
+        for j in range(Z.nrows()):
+            a = ints[j * w : j * w + n]
+            c = ints[j * w + n]
+            if pattern[k]:
+                row = primitive_int_row([-v for v in a], c)
+            else:
+                row = primitive_int_row(a, -c)
+            sources.setdefault(row, []).append(k)
+            k += 1
+    for row in domain_rows:
+        sources.setdefault(row, []).append(DOMAIN)
+    return list(sources), sources, out
+
+
+class RegionGraph:
+    """The regions of a network over a domain: a ``networkx.Graph`` plus counts.
+
+    Node = activation pattern (a tuple of 0/1) with attribute ``region`` (a ``Region``);
+    edge = a shared facet, with attributes ``hyperplane`` (the row ``a.x <= b`` of the first
+    region's side), ``point`` (rational, in the facet's relative interior), ``flips`` (pattern
+    indices of the neurons that change state) and ``same_map``.
+    """
+
+    def __init__(self, net: Network, domain: Polyhedron | None):
+        self.net = net
+        self.domain = domain
+        self.graph = nx.Graph()
+        self.complete = True
+        self.unexplored = 0
+        self.stats: dict[str, Any] = {}
+
+    # -- counts
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def __iter__(self) -> Iterator[Region]:
+        return (d["region"] for _, d in self.graph.nodes(data=True))
+
+    def __getitem__(self, pattern: tuple[int, ...]) -> Region:
+        return self.graph.nodes[pattern]["region"]
+
+    @property
+    def num_regions(self) -> int:
+        return len(self)
+
+    @property
+    def num_bounded(self) -> int:
+        return sum(1 for r in self if r.bounded)
+
+    def pieces(self) -> list[set[tuple[int, ...]]]:
+        """Linear pieces: components of the graph restricted to edges between equal affine maps."""
+        same = nx.Graph()
+        same.add_nodes_from(self.graph)
+        same.add_edges_from((u, v) for u, v, s in self.graph.edges(data="same_map") if s)
+        return [set(c) for c in nx.connected_components(same)]
+
+    @property
+    def num_pieces(self) -> int:
+        return len(self.pieces())
+
+    def region_at(self, x: Sequence[Any]) -> Region:
+        """The region whose closure contains ``x`` (the one of ``x``'s pattern if x is inside one)."""
+        p = self.net.pattern(x)
+        if p in self.graph:
+            return self[p]
+        for r in self:
+            if r.contains(x):
+                return r
+        raise InputError("point: not in any region of this graph")
+
+    def summary(self) -> dict[str, Any]:
+        """The counts, for ``--json``: regions, pieces, bounded, complete, unexplored, edges, stats."""
+        d: dict[str, Any] = {
+            "regions": len(self),
+            "pieces": self.num_pieces,
+            "bounded": self.num_bounded,
+            "edges": self.graph.number_of_edges(),
+            "complete": self.complete,
+        }
+        if not self.complete:
+            d["unexplored"] = self.unexplored
+        d.update(self.stats)
+        return d
+
+    # -- export
+    def neuron_name(self, k: int) -> str:
+        layer, unit = self.net.neurons[k]
+        return f"h{layer + 1}.{unit + 1}"
+
+    def to_graphml(self, path: str) -> None:
+        """Write GraphML; every number is an exact string (``"-1/2"``), structures are JSON text."""
+        H = nx.Graph()
+        name = {p: "".join(map(str, p)) or "-" for p in self.graph}
+        for p, d in self.graph.nodes(data=True):
+            r: Region = d["region"]
+            W, c = r.affine_map()
+            H.add_node(
+                name[p],
+                pattern=name[p],
+                bounded=r.bounded,
+                interior_point=json.dumps([format_number(v) for v in r.interior_point]),
+                inequalities=json.dumps([{"a": [str(v) for v in a], "b": str(b)} for a, b in r.inequalities]),
+                W=json.dumps([[format_number(v) for v in row] for row in W]),
+                c=json.dumps([format_number(v) for v in c]),
+            )
+        for u, v, d in self.graph.edges(data=True):
+            a, b = d["hyperplane"]
+            H.add_edge(
+                name[u],
+                name[v],
+                hyperplane=json.dumps({"a": [str(x) for x in a], "b": str(b)}),
+                point=json.dumps([format_number(x) for x in d["point"]]),
+                flips=" ".join(self.neuron_name(k) for k in d["flips"]),
+                same_map=bool(d["same_map"]),
+            )
+        nx.write_graphml(H, path)
+
+
+def regions(
+    net: Network,
+    domain: Any = None,
+    max_regions: int | None = None,
+    backend: str = "ppl",
+    progress: Callable[[int, int], None] | None = None,
+) -> RegionGraph:
+    """Enumerate the activation regions of ``net`` over ``domain`` exactly.
+
+    ``domain``: None (all of R^n), a ``Polyhedron``, or a FORMATS.md dict (``{"box": ...}`` or
+    ``{"A": ..., "b": ...}``).  With ``max_regions`` the walk stops once that many regions are
+    known; the graph then has ``complete = False`` and ``unexplored`` regions whose neighbours
+    were not visited — no count is claimed.  ``progress(found, queued)`` is called now and then.
+
+    >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
+    >>> g = regions(net, {"box": [[-1, 1]]})
+    >>> len(g), g.num_pieces, g.num_bounded
+    (2, 2, 2)
+    """
+    n = net.input_dim
+    dom = as_domain(domain, n)
+    dom_rows = list(dom.rows) if dom is not None else []
+    if max_regions is not None and max_regions < 1:
+        raise InputError("max_regions: must be at least 1")
+    t0 = time.perf_counter()
+    lp0 = (lp.STATS.exact, lp.STATS.floats, lp.STATS.fallbacks)
+    G = RegionGraph(net, dom)
+    g = G.graph
+
+    start = dom.interior_point() if dom is not None else tuple(fmpq(0) for _ in range(n))
+    basis = [[1 if i == j else 0 for j in range(n)] for i in range(n)]
+    known: dict[tuple[int, ...], set[Row]] = {}
+
+    def add(pattern: tuple[int, ...]) -> tuple[list[tuple[Row, Any]], dict[Row, list[int]]]:
+        rows, sources, out = region_rows(net, pattern, dom_rows)
+        d = describe(rows, n, backend)
+        if d.interior is None:  # cannot happen: patterns come from full-dimensional neighbourhoods
+            raise AssertionError(f"pattern {pattern} names a region that is not full-dimensional")
+        facets = [(rows[k], p) for k, p in zip(d.facets, d.facet_points)]
+        W = fmpq_mat(out.nrows(), n, [out[i, k] for i in range(out.nrows()) for k in range(n)])
+        c = fmpq_mat(out.nrows(), 1, [out[i, n] for i in range(out.nrows())])
+        region = Region(
+            pattern,
+            tuple(r for r, _ in facets),
+            tuple(to_fraction(v) for v in d.interior),
+            W,
+            c,
+            d.bounded,
+        )
+        g.add_node(pattern, region=region)
+        known[pattern] = set()
+        return facets, sources
+
+    s0 = net.pattern_near(start, basis)
+    pending: deque = deque([(s0, add(s0))])
+    while pending:
+        if progress is not None and len(g) % 500 == 0:
+            progress(len(g), len(pending))
+        s, (facets, sources) = pending.popleft()
+        for row, p in facets:
+            if DOMAIN in sources[row] or row in known[s]:
+                continue
+            a, b = row
+            s2 = net.pattern_near(p, [a])
+            if s2 == s:
+                raise AssertionError(f"crossing facet {row} of {s} did not change the pattern")
+            if s2 not in g:
+                if max_regions is not None and len(g) >= max_regions:
+                    G.complete = False
+                    continue
+                pending.append((s2, add(s2)))
+            back = (tuple(-v for v in a), -b)
+            known[s2].add(back)
+            r1, r2 = g.nodes[s]["region"], g.nodes[s2]["region"]
+            g.add_edge(
+                s,
+                s2,
+                hyperplane=row,
+                point=tuple(to_fraction(v) for v in p),
+                flips=tuple(k for k, (u, v) in enumerate(zip(s, s2)) if u != v),
+                same_map=r1.W == r2.W and r1.c == r2.c,
+            )
+    if not G.complete:
+        G.unexplored = sum(1 for s in g if not _closed(g, s, known, dom_rows, net))
+    G.stats = {
+        "seconds": round(time.perf_counter() - t0, 3),
+        "backend": backend,
+        "lps": (lp.STATS.exact - lp0[0]) + (lp.STATS.floats - lp0[1]),
+        "fallbacks": lp.STATS.fallbacks - lp0[2],
+    }
+    return G
+
+
+def _closed(g: nx.Graph, s: tuple[int, ...], known: dict, dom_rows: Sequence[Row], net: Network) -> bool:
+    """Whether every non-boundary facet of region ``s`` has its neighbour in the graph."""
+    r: Region = g.nodes[s]["region"]
+    _, sources, _ = region_rows(net, s, dom_rows)
+    return all(DOMAIN in sources[row] or row in known[s] for row in r.inequalities)
