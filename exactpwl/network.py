@@ -92,7 +92,13 @@ class Network:
                 k += L.units
         # biases as an extra column, to push affine maps [A | c] through a layer with one product
         self._bias_cols = []
+        self._with_bias = []  # [W | b], applied to a column (h, 1)
         for L in self.layers:
+            self._with_bias.append(
+                fmpq_mat(
+                    [[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)],
+                )
+            )
             m = fmpq_mat(L.units, input_dim + 1)
             for j in range(L.units):
                 m[j, input_dim] = L.biases[j, 0]
@@ -283,27 +289,23 @@ class Network:
         """
         X = self._point_matrix([x, *directions])
         m = X.ncols()
+        ones = [1] + [0] * (m - 1)  # the row that multiplies the bias column
+        X = fmpq_mat(X.nrows() + 1, m, X.entries() + ones)
         bits: list[int] = []
-        for L in self.layers:
-            Z = L.weights * X
-            for j in range(L.units):
-                Z[j, 0] += L.biases[j, 0]
+        for L, Wb in zip(self.layers, self._with_bias):
+            Z = (Wb * X).entries()
+            u = L.units
             if L.activation == "relu":
-                keep = []
-                for j in range(L.units):
-                    on = 0
-                    for k in range(m):
-                        v = Z[j, k]
-                        if v != 0:
-                            on = 1 if v > 0 else 0
+                keep = [0] * u
+                for j in range(u):
+                    for v in Z[j * m : (j + 1) * m]:
+                        if v:
+                            if v > 0:
+                                keep[j] = 1
                             break
-                    keep.append(on)
                 bits.extend(keep)
-                X = fmpq_mat(
-                    L.units, m, [Z[j, k] if keep[j] else 0 for j in range(L.units) for k in range(m)]
-                )
-            else:
-                X = Z
+                Z = [v if keep[i // m] else 0 for i, v in enumerate(Z)]
+            X = fmpq_mat(u + 1, m, Z + ones)
         return tuple(bits)
 
     # ----------------------------------------------------------------- affine maps of a pattern

@@ -124,18 +124,18 @@ def primitive_int_row(a: Iterable[int], b: int) -> tuple[tuple[int, ...], int]:
 def snap_point(center: Sequence[fmpq], rows: Sequence[tuple[tuple[int, ...], int]]) -> tuple[fmpq, ...]:
     """A point with small denominators strictly inside ``{a.x < b}``, near ``center``.
 
-    ``center`` must itself satisfy every row strictly; it is returned if nothing simpler does.
+    Tries the nearest points of the grids (1/D) Z^n for D = 1, 2, 4, ..., 2^20 (integer
+    arithmetic only); ``center`` must itself be strictly inside and is returned if none is.
     """
-    fr = [Fraction(int(c.p), int(c.q)) for c in center]
-    for bound in (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20):
-        cand = [c.limit_denominator(bound) for c in fr]
-        if all(_strictly_inside(cand, a, b) for a, b in rows):
-            return tuple(fmpq(c.numerator, c.denominator) for c in cand)
+    pq = [(int(c.p), int(c.q)) for c in center]
+    for D in _SNAP_DENOMINATORS:
+        nums = [(2 * p * D + q) // (2 * q) for p, q in pq]  # round(c * D)
+        if all(sum(ai * xi for ai, xi in zip(a, nums)) < b * D for a, b in rows):
+            return tuple(fmpq(x, D) for x in nums)
     return tuple(center)
 
 
-def _strictly_inside(x: Sequence[Fraction], a: Sequence[int], b: int) -> bool:
-    return sum(ai * xi for ai, xi in zip(a, x)) < b
+_SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
 
 
 def _reject_constant(name: str) -> Any:

@@ -16,18 +16,19 @@ Three interchangeable backends compute a polyhedron's ``Description``:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import ppl
-from flint import fmpq
+from flint import fmpq, fmpz_mat
 
 from . import lp
 from .errors import InputError
 from .lp import Row
-from .numbers import primitive_row, snap_point, to_fmpq
+from .numbers import primitive_int_row, primitive_row, snap_point, to_fmpq
 
 __all__ = ["Description", "Polyhedron", "describe", "BACKENDS"]
 
@@ -100,47 +101,58 @@ def _describe_ppl(rows: list[Row], n: int) -> Description:
     if P.is_empty():
         return Description(-1, (), (), None, True)
     dim = P.affine_dimension()
-    gens = P.minimized_generators()
-    points: list[tuple[tuple[int, ...], int]] = []
-    rays: list[tuple[int, ...]] = []
-    for g in gens:
+    points: list[tuple[list[int], int]] = []
+    rays: list[list[int]] = []
+    lines = False
+    for g in P.minimized_generators():
         if g.is_point():
-            points.append((tuple(int(v) for v in g.coefficients()), int(g.divisor())))
+            points.append(([int(v) for v in g.coefficients()], int(g.divisor())))
         elif g.is_ray():
-            rays.append(tuple(int(v) for v in g.coefficients()))
-    bounded = not rays and all(not g.is_line() for g in gens)
+            rays.append([int(v) for v in g.coefficients()])
+        else:
+            lines = True
+    bounded = not rays and not lines
     if dim < n:
         return Description(dim, (), (), None, bounded)
     where = {r: k for k, r in enumerate(rows)}
-    facets, fpoints = [], []
+    facets = []
     for c in P.minimized_constraints():
-        row = primitive_row([-int(v) for v in c.coefficients()], int(c.inhomogeneous_term()))
+        row = primitive_int_row([-int(v) for v in c.coefficients()], int(c.inhomogeneous_term()))
         k = where.get(row)
-        if k is None:  # PPL's own form of a row we gave (cannot differ after normalising)
+        if k is None:  # cannot happen: PPL's minimised rows are among ours after normalising
             raise AssertionError(f"PPL returned a constraint {row} not among the input rows")
-        a, b = row
-        on_pts = [(v, d) for v, d in points if sum(x * y for x, y in zip(a, v)) == b * d]
-        on_rays = [v for v in rays if sum(x * y for x, y in zip(a, v)) == 0]
         facets.append(k)
-        fpoints.append(_combine(on_pts, on_rays, n))
-    interior = _combine(points, rays, n)
-    interior = snap_point(interior, rows)
+    # which generators lie on which facet: one integer product [a | -b] [v ; d]
+    gens = [(v, d) for v, d in points] + [(v, 0) for v in rays]
+    m = len(gens)
+    C = fmpz_mat([[*rows[k][0], -rows[k][1]] for k in facets])
+    Gm = fmpz_mat(n + 1, m, [x for i in range(n) for x in (v[i] for v, _ in gens)] + [d for _, d in gens])
+    S = (C * Gm).entries()
+    npts = len(points)
+    fpoints = []
+    for f in range(len(facets)):
+        on = [t for t in range(m) if not S[f * m + t]]
+        fpoints.append(_combine([points[t] for t in on if t < npts], [rays[t - npts] for t in on if t >= npts], n))
+    interior = snap_point(_combine(points, rays, n), rows)
     return Description(dim, tuple(facets), tuple(fpoints), interior, bounded)
 
 
-def _combine(points: list[tuple[tuple[int, ...], int]], rays: list[tuple[int, ...]], n: int) -> Point:
+def _combine(points: list[tuple[list[int], int]], rays: list[list[int]], n: int) -> Point:
     """Mean of the points plus the sum of the rays: strictly inside the face they generate."""
-    m = len(points)
-    acc = [fmpq(0)] * n
+    L = 1
+    for _, d in points:
+        if L % d:
+            L = L * d // math.gcd(L, d)
+    num = [0] * n
     for v, d in points:
+        f = L // d
         for k in range(n):
-            if v[k]:
-                acc[k] += fmpq(v[k], d)
+            num[k] += v[k] * f
+    den = L * len(points)
     for v in rays:
         for k in range(n):
-            if v[k]:
-                acc[k] += v[k] * m  # scaled: the point is (sum points)/m + sum rays
-    return tuple(x / m for x in acc)
+            num[k] += v[k] * den
+    return tuple(fmpq(x, den) for x in num)
 
 
 # ----------------------------------------------------------------------------- LP backends

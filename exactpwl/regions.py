@@ -41,7 +41,7 @@ __all__ = ["Region", "RegionGraph", "regions", "region_rows"]
 DOMAIN = -1  # source tag of a domain row (neurons are tagged by their pattern index >= 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     """One full-dimensional activation region.
 
@@ -204,6 +204,7 @@ def regions(
     max_regions: int | None = None,
     backend: str = "ppl",
     progress: Callable[[int, int], None] | None = None,
+    predict: bool = True,
 ) -> RegionGraph:
     """Enumerate the activation regions of ``net`` over ``domain`` exactly.
 
@@ -211,6 +212,8 @@ def regions(
     ``{"A": ..., "b": ...}``).  With ``max_regions`` the walk stops once that many regions are
     known; the graph then has ``complete = False`` and ``unexplored`` regions whose neighbours
     were not visited — no count is claimed.  ``progress(found, queued)`` is called now and then.
+    ``predict=False`` evaluates every neighbour's pattern instead of deriving the simple ones
+    (same result, slower; kept to test the derivation).
 
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
     >>> g = regions(net, {"box": [[-1, 1]]})
@@ -229,48 +232,74 @@ def regions(
 
     start = dom.interior_point() if dom is not None else tuple(fmpq(0) for _ in range(n))
     basis = [[1 if i == j else 0 for j in range(n)] for i in range(n)]
-    known: dict[tuple[int, ...], set[Row]] = {}
+    known: dict[tuple[int, ...], set[Row]] = {}  # facets of a region whose neighbour is in the graph
+    capped: set[tuple[int, ...]] = set()  # regions with a neighbour left out because of max_regions
 
-    def add(pattern: tuple[int, ...]) -> tuple[list[tuple[Row, Any]], dict[Row, list[int]]]:
+    layer_of = [layer for layer, _ in net.neurons]
+    zero_row = ((0,) * n, 0)
+
+    def add(pattern: tuple[int, ...]) -> list[tuple[Row, Any, tuple[int, ...] | None]]:
+        """Describe a new region, put it in the graph; return its facets that lie inside the domain."""
         rows, sources, out = region_rows(net, pattern, dom_rows)
         d = describe(rows, n, backend)
         if d.interior is None:  # cannot happen: patterns come from full-dimensional neighbourhoods
             raise AssertionError(f"pattern {pattern} names a region that is not full-dimensional")
-        facets = [(rows[k], p) for k, p in zip(d.facets, d.facet_points)]
-        W = fmpq_mat(out.nrows(), n, [out[i, k] for i in range(out.nrows()) for k in range(n)])
-        c = fmpq_mat(out.nrows(), 1, [out[i, n] for i in range(out.nrows())])
+        facets = [rows[k] for k in d.facets]
+        w = n + 1
+        ent = out.entries()
         region = Region(
             pattern,
-            tuple(r for r, _ in facets),
+            tuple(facets),
             tuple(to_fraction(v) for v in d.interior),
-            W,
-            c,
+            fmpq_mat(out.nrows(), n, [v for i, v in enumerate(ent) if i % w != n]),
+            fmpq_mat(out.nrows(), 1, ent[n::w]),
             d.bounded,
         )
         g.add_node(pattern, region=region)
         known[pattern] = set()
-        return facets, sources
+        zero = set(sources.get(zero_row, ()))  # neurons identically 0 on the region
+        out = []
+        for row, p in zip(facets, d.facet_points):
+            group = sources[row]
+            if DOMAIN in group:
+                continue
+            layers = {layer_of[k] for k in group}
+            # Across the facet exactly the neurons whose pre-activation vanishes on it can change
+            # state: the group, and neurons identically 0.  If the group lies in one layer and no
+            # later neuron is identically 0, the maps of the group's layer stay the same on the
+            # other side, so the group simply flips.  Otherwise evaluate the pattern exactly.
+            predictable = len(layers) == 1 and not any(layer_of[k] > min(layers) for k in zero)
+            out.append((row, p, tuple(group) if predictable else None))
+        return out
 
     s0 = net.pattern_near(start, basis)
     pending: deque = deque([(s0, add(s0))])
     while pending:
         if progress is not None and len(g) % 500 == 0:
             progress(len(g), len(pending))
-        s, (facets, sources) = pending.popleft()
-        for row, p in facets:
-            if DOMAIN in sources[row] or row in known[s]:
+        s, crossings = pending.popleft()
+        done = known.pop(s)
+        for row, p, flips in crossings:
+            if row in done:
                 continue
             a, b = row
-            s2 = net.pattern_near(p, [a])
+            if flips is not None and predict:
+                s2 = list(s)
+                for k in flips:
+                    s2[k] = 1 - s2[k]
+                s2 = tuple(s2)
+            else:
+                s2 = net.pattern_near(p, [a])
             if s2 == s:
                 raise AssertionError(f"crossing facet {row} of {s} did not change the pattern")
             if s2 not in g:
                 if max_regions is not None and len(g) >= max_regions:
                     G.complete = False
+                    capped.add(s)
                     continue
                 pending.append((s2, add(s2)))
-            back = (tuple(-v for v in a), -b)
-            known[s2].add(back)
+            if s2 in known:  # not yet processed: it need not cross back
+                known[s2].add((tuple(-v for v in a), -b))
             r1, r2 = g.nodes[s]["region"], g.nodes[s2]["region"]
             g.add_edge(
                 s,
@@ -281,7 +310,7 @@ def regions(
                 same_map=r1.W == r2.W and r1.c == r2.c,
             )
     if not G.complete:
-        G.unexplored = sum(1 for s in g if not _closed(g, s, known, dom_rows, net))
+        G.unexplored = len(capped | {s for s, _ in pending})
     G.stats = {
         "seconds": round(time.perf_counter() - t0, 3),
         "backend": backend,
@@ -289,10 +318,3 @@ def regions(
         "fallbacks": lp.STATS.fallbacks - lp0[2],
     }
     return G
-
-
-def _closed(g: nx.Graph, s: tuple[int, ...], known: dict, dom_rows: Sequence[Row], net: Network) -> bool:
-    """Whether every non-boundary facet of region ``s`` has its neighbour in the graph."""
-    r: Region = g.nodes[s]["region"]
-    _, sources, _ = region_rows(net, s, dom_rows)
-    return all(DOMAIN in sources[row] or row in known[s] for row in r.inequalities)
