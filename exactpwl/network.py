@@ -75,10 +75,13 @@ class Network:
     (0, 1)
     """
 
-    def __init__(self, layers: Sequence[Layer], input_dim: int, description: str | None = None):
+    def __init__(
+        self, layers: Sequence[Layer], input_dim: int, description: str | None = None, names: Any = None
+    ):
         self.layers = tuple(layers)
         self.input_dim = input_dim
         self.description = description
+        self.names = names  # optional, kept as given and written back by save()
         # (layer index, unit index) of every ReLU unit, in pattern order
         self.neurons = tuple(
             (i, j) for i, L in enumerate(self.layers) if L.activation == "relu" for j in range(L.units)
@@ -157,7 +160,7 @@ class Network:
             raise InputError(f"{where}: unknown key {unknown[0]!r}")
         if data.get("format") != FORMAT:
             raise InputError(f"{where}: 'format' must be {FORMAT!r}")
-        if data.get("version") != 1:
+        if type(data.get("version")) is not int or data.get("version") != 1:
             raise InputError(f"{where}: unsupported 'version' {data.get('version')!r} (expected 1)")
         n = data.get("input_dim")
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
@@ -183,10 +186,14 @@ class Network:
             raise InputError(
                 f"{where}, layer 1 weights, row 1: has {len(first[0])} entries, expected input_dim = {n}"
             )
+        desc = data.get("description")
+        if desc is not None and not isinstance(desc, str):
+            raise InputError(f"{where}: 'description' must be a string")
         try:
-            net = cls.from_layers(pairs, acts, data.get("description"))
+            net = cls.from_layers(pairs, acts, desc)
         except InputError as e:
             raise InputError(f"{where}, {e}") from None
+        net.names = data.get("names")
         return net
 
     @classmethod
@@ -204,6 +211,8 @@ class Network:
         d: dict[str, Any] = {"format": FORMAT, "version": 1, "input_dim": self.input_dim}
         if self.description:
             d["description"] = self.description
+        if self.names is not None:
+            d["names"] = self.names
         d["layers"] = [
             {
                 "weights": [[format_number(v) for v in row] for row in L.weights.tolist()],
@@ -237,6 +246,8 @@ class Network:
     def _point_matrix(self, points: Sequence[Sequence[Any]]) -> fmpq_mat:
         cols = []
         for k, x in enumerate(points):
+            if not isinstance(x, Sequence) or isinstance(x, str):
+                raise InputError(f"point {k + 1}: expected a list of {self.input_dim} numbers")
             if len(x) != self.input_dim:
                 raise InputError(f"point {k + 1}: has {len(x)} coordinates, expected {self.input_dim}")
             cols.append([to_fmpq(v, f"point {k + 1}, coordinate {i + 1}") for i, v in enumerate(x)])

@@ -30,14 +30,18 @@ __all__ = [
     "snap_point",
 ]
 
-_DECIMAL = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$|^([+-]?)\.(\d+)(?:[eE]([+-]?\d+))?$")
-_FRACTION = re.compile(r"^([+-]?\d+)\s*/\s*([+-]?\d+)$")
-_MAX_EXPONENT = 10_000  # larger exponents are a "huge request", not a number we want to build
+_DECIMAL = re.compile(
+    r"^([+-]?)([0-9]+)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$|^([+-]?)\.([0-9]+)(?:[eE]([+-]?[0-9]+))?$"
+)
+_FRACTION = re.compile(r"^([+-]?[0-9]+)\s*/\s*([+-]?[0-9]+)$")
+_MAX_DIGITS = 4000  # longer numbers are a "huge request" (and beyond Python's int/str limit)
 
 
 def parse_number(text: str, where: str = "number") -> fmpq:
     """Parse an integer, fraction ``p/q`` or decimal (with optional exponent) exactly."""
     s = text.strip()
+    if len(s) > _MAX_DIGITS:
+        raise InputError(f"{where}: number with {len(s)} characters is too long (limit {_MAX_DIGITS})")
     m = _FRACTION.match(s)
     if m:
         p, q = int(m.group(1)), int(m.group(2))
@@ -52,8 +56,8 @@ def parse_number(text: str, where: str = "number") -> fmpq:
     else:
         sign, whole, frac, exp = m.group(5), "0", m.group(6), m.group(7)
     e = int(exp) if exp else 0
-    if abs(e) > _MAX_EXPONENT:
-        raise InputError(f"{where}: exponent of {text!r} is too large (limit {_MAX_EXPONENT})")
+    if abs(e) > _MAX_DIGITS:
+        raise InputError(f"{where}: exponent of {text!r} is too large (limit {_MAX_DIGITS})")
     num = int(whole + frac) * (-1 if sign == "-" else 1)
     e -= len(frac)
     return fmpq(num * 10**e) if e >= 0 else fmpq(num, 10**-e)
@@ -93,7 +97,7 @@ def to_fraction(q: fmpq) -> Fraction:
 def format_number(q: Any) -> str:
     """Exact text of a rational: ``"-1/2"``, ``"3"``."""
     q = to_fmpq(q)
-    return str(int(q.p)) if q.q == 1 else f"{int(q.p)}/{int(q.q)}"
+    return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"  # fmpz prints any number of digits
 
 
 def primitive_row(coeffs: Sequence[Any], rhs: Any) -> tuple[tuple[int, ...], int]:
@@ -138,8 +142,8 @@ def snap_point(center: Sequence[fmpq], rows: Sequence[tuple[tuple[int, ...], int
 _SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
 
 
-def _reject_constant(name: str) -> Any:
-    raise InputError(f"JSON: {name} is not a number allowed here (numbers must be finite)")
+def _reject_constant(name: str, where: str) -> Any:
+    raise InputError(f"{where}: {name} is not a number allowed here (numbers must be finite)")
 
 
 def load_json(text: str, where: str = "JSON") -> Any:
@@ -148,8 +152,10 @@ def load_json(text: str, where: str = "JSON") -> Any:
         return json.loads(
             text,
             parse_float=lambda t: parse_number(t, where),
-            parse_constant=_reject_constant,
+            parse_constant=lambda name: _reject_constant(name, where),
         )
+    except InputError:
+        raise
     except json.JSONDecodeError as e:
         raise InputError(f"{where}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
     except (ValueError, RecursionError) as e:  # e.g. an integer literal with too many digits

@@ -122,6 +122,8 @@ def _describe_ppl(rows: list[Row], n: int) -> Description:
         if k is None:  # cannot happen: PPL's minimised rows are among ours after normalising
             raise AssertionError(f"PPL returned a constraint {row} not among the input rows")
         facets.append(k)
+    if not facets:  # the whole space
+        return Description(dim, (), (), snap_point(_combine(points, rays, n), rows), bounded)
     # which generators lie on which facet: one integer product [a | -b] [v ; d]
     gens = [(v, d) for v, d in points] + [(v, 0) for v in rays]
     m = len(gens)
@@ -132,7 +134,9 @@ def _describe_ppl(rows: list[Row], n: int) -> Description:
     fpoints = []
     for f in range(len(facets)):
         on = [t for t in range(m) if not S[f * m + t]]
-        fpoints.append(_combine([points[t] for t in on if t < npts], [rays[t - npts] for t in on if t >= npts], n))
+        fpoints.append(
+            _combine([points[t] for t in on if t < npts], [rays[t - npts] for t in on if t >= npts], n)
+        )
     interior = snap_point(_combine(points, rays, n), rows)
     return Description(dim, tuple(facets), tuple(fpoints), interior, bounded)
 
@@ -257,6 +261,8 @@ class Polyhedron:
         self.dim = dim
         rows = []
         for i, (a, bi) in enumerate(zip(A, b)):
+            if not isinstance(a, (list, tuple)):
+                raise InputError(f"polyhedron: row {i + 1} of A must be a list of {dim} numbers")
             if len(a) != dim:
                 raise InputError(f"polyhedron: row {i + 1} of A has {len(a)} entries, expected {dim}")
             rows.append(
@@ -353,7 +359,10 @@ def as_domain(spec: Any, n: int, where: str = "domain") -> Polyhedron | None:
             A, b = spec["A"], spec["b"]
             if not isinstance(A, list) or not isinstance(b, list):
                 raise InputError(f"{where}: 'A' and 'b' must be lists")
-            P = Polyhedron(A, b, n)
+            try:
+                P = Polyhedron(A, b, n)
+            except InputError as e:
+                raise InputError(f"{where}: {e}") from None
         else:
             raise InputError(
                 f"{where}: expected {{'box': ...}} or {{'A': ..., 'b': ...}}, got keys {sorted(keys)}"
