@@ -137,7 +137,8 @@ def _describe_ppl(rows: list[Row], n: int) -> Description:
         fpoints.append(
             _combine([points[t] for t in on if t < npts], [rays[t - npts] for t in on if t >= npts], n)
         )
-    interior = snap_point(_combine(points, rays, n), rows)
+    # strictly inside every facet is strictly inside the polyhedron: snap against the facets only
+    interior = snap_point(_combine(points, rays, n), [rows[k] for k in facets])
     return Description(dim, tuple(facets), tuple(fpoints), interior, bounded)
 
 
@@ -157,6 +158,37 @@ def _combine(points: list[tuple[list[int], int]], rays: list[list[int]], n: int)
         for k in range(n):
             num[k] += v[k] * den
     return tuple(fmpq(x, den) for x in num)
+
+
+def cell(rows: Sequence[Row], n: int) -> tuple[list[Row], fmpz_mat]:
+    """The non-redundant rows of ``{a.x <= b}`` and its generators as columns ``[v; d]`` (points),
+    ``[r; 0]`` (rays) and ``[l; 0]``, ``[-l; 0]`` (lines), for ``implied``."""
+    kept, _ = dedupe(rows)
+    P = _ppl_polyhedron(kept, n)
+    facets = [
+        primitive_int_row([-int(v) for v in c.coefficients()], int(c.inhomogeneous_term()))
+        for c in P.minimized_constraints()
+    ]
+    cols: list[list[int]] = []
+    for g in P.minimized_generators():
+        v = [int(x) for x in g.coefficients()]
+        if g.is_point():
+            cols.append(v + [int(g.divisor())])
+        else:
+            cols.append(v + [0])
+            if g.is_line():
+                cols.append([-x for x in v] + [0])
+    G = fmpz_mat(n + 1, len(cols), [col[i] for i in range(n + 1) for col in cols])
+    return facets, G
+
+
+def implied(rows: Sequence[Row], generators: fmpz_mat) -> list[bool]:
+    """For each row, whether every generator satisfies it (so the row is implied by the cell)."""
+    if not rows:
+        return []
+    m = generators.ncols()
+    S = (fmpz_mat([[*a, -b] for a, b in rows]) * generators).entries()
+    return [all(v <= 0 for v in S[i * m : (i + 1) * m]) for i in range(len(rows))]
 
 
 # ----------------------------------------------------------------------------- LP backends

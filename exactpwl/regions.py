@@ -18,6 +18,7 @@ facet of a region borders exactly one region on its other side, so no step can b
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import deque
@@ -34,7 +35,7 @@ from .errors import InputError
 from .lp import Row
 from .network import Network
 from .numbers import format_number, primitive_int_row, to_fraction
-from .polyhedron import Polyhedron, as_domain, describe
+from .polyhedron import Polyhedron, as_domain, cell, describe, implied
 
 __all__ = ["Region", "RegionGraph", "regions", "region_rows"]
 
@@ -238,9 +239,27 @@ def regions(
     layer_of = [layer for layer, _ in net.neurons]
     zero_row = ((0,) * n, 0)
 
+    # With several ReLU layers, many regions lie in one cell of the first layer's arrangement.
+    # Caching each cell's facets and generators lets every region drop the deeper rows that the
+    # cell already implies (an exact check on the generators), which halves the polyhedron size.
+    first = sum(1 for layer in layer_of if layer == layer_of[0]) if layer_of else 0
+    use_cells = backend == "ppl" and 0 < first < len(layer_of)
+    cells: dict[tuple[int, ...], Any] = {}
+
+    def reduced(pattern: tuple[int, ...], rows: list[Row], sources: dict[Row, list[int]]) -> list[Row]:
+        key = pattern[:first]
+        outer = [r for r in rows if any(k < first for k in sources[r])]  # layer 1 and domain rows
+        if key not in cells:
+            cells[key] = cell(outer, n)
+        facets, G = cells[key]
+        deep = [r for r in rows if all(k >= first for k in sources[r])]
+        return facets + [r for r, imp in zip(deep, implied(deep, G)) if not imp]
+
     def add(pattern: tuple[int, ...]) -> list[tuple[Row, Any, tuple[int, ...] | None]]:
         """Describe a new region, put it in the graph; return its facets that lie inside the domain."""
         rows, sources, out = region_rows(net, pattern, dom_rows)
+        if use_cells:
+            rows = reduced(pattern, rows, sources)
         d = describe(rows, n, backend)
         if d.interior is None:  # cannot happen: patterns come from full-dimensional neighbourhoods
             raise AssertionError(f"pattern {pattern} names a region that is not full-dimensional")
@@ -274,41 +293,47 @@ def regions(
 
     s0 = net.pattern_near(start, basis)
     pending: deque = deque([(s0, add(s0))])
-    while pending:
-        if progress is not None and len(g) % 500 == 0:
-            progress(len(g), len(pending))
-        s, crossings = pending.popleft()
-        done = known.pop(s)
-        for row, p, flips in crossings:
-            if row in done:
-                continue
-            a, b = row
-            if flips is not None and predict:
-                s2 = list(s)
-                for k in flips:
-                    s2[k] = 1 - s2[k]
-                s2 = tuple(s2)
-            else:
-                s2 = net.pattern_near(p, [a])
-            if s2 == s:
-                raise AssertionError(f"crossing facet {row} of {s} did not change the pattern")
-            if s2 not in g:
-                if max_regions is not None and len(g) >= max_regions:
-                    G.complete = False
-                    capped.add(s)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the walk makes millions of small acyclic objects; collections only cost time
+    try:
+        while pending:
+            if progress is not None and len(g) % 500 == 0:
+                progress(len(g), len(pending))
+            s, crossings = pending.popleft()
+            done = known.pop(s)
+            for row, p, flips in crossings:
+                if row in done:
                     continue
-                pending.append((s2, add(s2)))
-            if s2 in known:  # not yet processed: it need not cross back
-                known[s2].add((tuple(-v for v in a), -b))
-            r1, r2 = g.nodes[s]["region"], g.nodes[s2]["region"]
-            g.add_edge(
-                s,
-                s2,
-                hyperplane=row,
-                point=tuple(to_fraction(v) for v in p),
-                flips=tuple(k for k, (u, v) in enumerate(zip(s, s2)) if u != v),
-                same_map=r1.W == r2.W and r1.c == r2.c,
-            )
+                a, b = row
+                if flips is not None and predict:
+                    s2 = list(s)
+                    for k in flips:
+                        s2[k] = 1 - s2[k]
+                    s2 = tuple(s2)
+                else:
+                    s2 = net.pattern_near(p, [a])
+                if s2 == s:
+                    raise AssertionError(f"crossing facet {row} of {s} did not change the pattern")
+                if s2 not in g:
+                    if max_regions is not None and len(g) >= max_regions:
+                        G.complete = False
+                        capped.add(s)
+                        continue
+                    pending.append((s2, add(s2)))
+                if s2 in known:  # not yet processed: it need not cross back
+                    known[s2].add((tuple(-v for v in a), -b))
+                r1, r2 = g.nodes[s]["region"], g.nodes[s2]["region"]
+                g.add_edge(
+                    s,
+                    s2,
+                    hyperplane=row,
+                    point=tuple(to_fraction(v) for v in p),
+                    flips=tuple(k for k, (u, v) in enumerate(zip(s, s2)) if u != v),
+                    same_map=r1.W == r2.W and r1.c == r2.c,
+                )
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     if not G.complete:
         G.unexplored = len(capped | {s for s, _ in pending})
     G.stats = {
