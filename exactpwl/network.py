@@ -28,15 +28,26 @@ FORMAT = "exactpwl.network"
 
 @dataclass(frozen=True)
 class Layer:
-    """One affine layer ``act(W h + b)``; ``weights`` is units x inputs, ``biases`` units x 1."""
+    """One affine layer ``act(W h + b)``; ``weights`` is units x inputs, ``biases`` units x 1.
+
+    ``activation`` is ``"relu"``, ``"linear"``, or a tuple with one of them per unit (a mixed
+    layer: linear units carry a value past a ReLU layer, as compiled targets need).
+    """
 
     weights: fmpq_mat
     biases: fmpq_mat
-    activation: str
+    activation: str | tuple[str, ...]
 
     @property
     def units(self) -> int:
         return self.weights.nrows()
+
+    @property
+    def relu(self) -> tuple[bool, ...]:
+        """Which units are ReLUs."""
+        if isinstance(self.activation, str):
+            return (self.activation == "relu",) * self.units
+        return tuple(a == "relu" for a in self.activation)
 
 
 def _matrix(rows: Any, where: str, ncols: int | None) -> fmpq_mat:
@@ -54,6 +65,23 @@ def _matrix(rows: Any, where: str, ncols: int | None) -> fmpq_mat:
             raise InputError(f"{where}, row {j + 1}: is empty")
         out.append([to_fmpq(v, f"{where}, row {j + 1}, entry {k + 1}") for k, v in enumerate(row)])
     return fmpq_mat(out)
+
+
+def _activation(act: Any, units: int, where: str) -> str | tuple[str, ...]:
+    if isinstance(act, str) and act in ACTIVATIONS:
+        return act
+    if isinstance(act, (list, tuple)):
+        if len(act) != units:
+            raise InputError(f"{where}: {len(act)} activations listed for {units} units")
+        for j, a in enumerate(act):
+            if a not in ACTIVATIONS:
+                raise InputError(
+                    f"{where}, unit {j + 1}: activation {a!r} is not one of {', '.join(ACTIVATIONS)}"
+                )
+        if len(set(act)) == 1:
+            return act[0]
+        return tuple(act)
+    raise InputError(f"{where}: activation {act!r} is not one of {', '.join(ACTIVATIONS)}")
 
 
 def _as_rows(m: Any) -> Any:
@@ -83,16 +111,14 @@ class Network:
         self.description = description
         self.names = names  # optional, kept as given and written back by save()
         # (layer index, unit index) of every ReLU unit, in pattern order
-        self.neurons = tuple(
-            (i, j) for i, L in enumerate(self.layers) if L.activation == "relu" for j in range(L.units)
-        )
+        self.neurons = tuple((i, j) for i, L in enumerate(self.layers) for j, r in enumerate(L.relu) if r)
+        self._masks = [L.relu for L in self.layers]
         # block of each layer inside a pattern
         self._offsets = []
         k = 0
         for L in self.layers:
             self._offsets.append(k)
-            if L.activation == "relu":
-                k += L.units
+            k += sum(L.relu)
         # biases as an extra column, to push affine maps [A | c] through a layer with one product
         self._bias_cols = []
         self._with_bias = []  # [W | b], applied to a column (h, 1)
@@ -117,6 +143,8 @@ class Network:
     ) -> Network:
         """Build from ``[(W1, b1), (W2, b2), ...]``; default activations: relu, ..., relu, linear.
 
+        An activation is ``"relu"``, ``"linear"`` or a list with one of them per unit.
+
         ``W`` is a list of rows (one per unit); entries may be ints, ``"p/q"`` strings, decimals,
         Fractions, fmpq, sympy Rationals, or floats (taken at their exact binary value).
         """
@@ -131,9 +159,8 @@ class Network:
         width = None
         for i, ((W, b), act) in enumerate(zip(layers, activations)):
             where = f"layer {i + 1}"
-            if act not in ACTIVATIONS:
-                raise InputError(f"{where}: activation {act!r} is not one of {', '.join(ACTIVATIONS)}")
             Wm = _matrix(_as_rows(W), f"{where} weights", width)
+            act = _activation(act, Wm.nrows(), where)
             b = _as_rows(b)
             if not isinstance(b, (list, tuple)):
                 raise InputError(f"{where} biases: expected a list of numbers")
@@ -217,7 +244,7 @@ class Network:
             {
                 "weights": [[format_number(v) for v in row] for row in L.weights.tolist()],
                 "biases": [format_number(L.biases[j, 0]) for j in range(L.units)],
-                "activation": L.activation,
+                "activation": L.activation if isinstance(L.activation, str) else list(L.activation),
             }
             for L in self.layers
         ]
@@ -264,8 +291,11 @@ class Network:
         for L in self.layers:
             bias = fmpq_mat(L.units, m, [L.biases[j, 0] for j in range(L.units) for _ in range(m)])
             X = L.weights * X + bias
-            if L.activation == "relu":
-                X = fmpq_mat(L.units, m, [v if v > 0 else 0 for v in X.entries()])
+            mask = L.relu
+            if any(mask):
+                X = fmpq_mat(
+                    L.units, m, [v if v > 0 or not mask[i // m] else 0 for i, v in enumerate(X.entries())]
+                )
         return [[to_fraction(X[i, k]) for i in range(X.nrows())] for k in range(m)]
 
     def __call__(self, x: Sequence[Any]) -> list[Fraction]:
@@ -279,11 +309,8 @@ class Network:
         for L in self.layers:
             Z = L.weights * X + L.biases
             out.append([to_fraction(v) for v in Z.entries()])
-            X = (
-                fmpq_mat(L.units, 1, [v if v > 0 else 0 for v in Z.entries()])
-                if L.activation == "relu"
-                else Z
-            )
+            mask = L.relu
+            X = fmpq_mat(L.units, 1, [v if v > 0 or not mask[j] else 0 for j, v in enumerate(Z.entries())])
         return out
 
     def pattern(self, x: Sequence[Any]) -> tuple[int, ...]:
@@ -303,18 +330,20 @@ class Network:
         ones = [1] + [0] * (m - 1)  # the row that multiplies the bias column
         X = fmpq_mat(X.nrows() + 1, m, X.entries() + ones)
         bits: list[int] = []
-        for L, Wb in zip(self.layers, self._with_bias):
+        for L, Wb, mask in zip(self.layers, self._with_bias, self._masks):
             Z = (Wb * X).entries()
             u = L.units
-            if L.activation == "relu":
-                keep = [0] * u
+            if any(mask):
+                keep = [1] * u  # linear units keep their value
                 for j in range(u):
-                    for v in Z[j * m : (j + 1) * m]:
-                        if v:
-                            if v > 0:
-                                keep[j] = 1
-                            break
-                bits.extend(keep)
+                    if mask[j]:
+                        keep[j] = 0
+                        for v in Z[j * m : (j + 1) * m]:
+                            if v:
+                                if v > 0:
+                                    keep[j] = 1
+                                break
+                        bits.append(keep[j])
                 Z = [v if keep[i // m] else 0 for i, v in enumerate(Z)]
             X = fmpq_mat(u + 1, m, Z + ones)
         return tuple(bits)
@@ -323,8 +352,9 @@ class Network:
     def layer_maps(self, pattern: Sequence[int]) -> tuple[list[fmpq_mat], fmpq_mat]:
         """Affine maps ``[A | c]`` (x -> A x + c) of every ReLU layer's pre-activations, and of the output.
 
-        Returns ``(pre, out)``: ``pre[l]`` is units x (n+1) for the l-th ReLU layer; ``out`` is
-        outputs x (n+1).  Valid on the closure of the region of ``pattern``.
+        Returns ``(pre, out)``: ``pre[l]`` has one row per ReLU unit of the l-th layer with ReLUs
+        (in pattern order); ``out`` is outputs x (n+1).  Valid on the closure of the region of
+        ``pattern``.
         """
         if len(pattern) != self.num_neurons:
             raise InputError(f"pattern: has {len(pattern)} entries, expected {self.num_neurons}")
@@ -333,16 +363,26 @@ class Network:
         for i in range(n):
             M[i, i] = 1
         pre = []
-        for L, bias, off in zip(self.layers, self._bias_cols, self._offsets):
+        w = n + 1
+        for L, bias, off, mask in zip(self.layers, self._bias_cols, self._offsets, self._masks):
             Z = L.weights * M + bias
-            if L.activation == "relu":
+            if all(mask):
                 pre.append(Z)
                 ent = Z.entries()
-                w = n + 1
                 M = fmpq_mat(
                     L.units,
                     w,
                     [ent[j * w + k] if pattern[off + j] else 0 for j in range(L.units) for k in range(w)],
+                )
+            elif any(mask):
+                ent = Z.entries()
+                units = [j for j in range(L.units) if mask[j]]
+                pre.append(fmpq_mat(len(units), w, [ent[j * w + k] for j in units for k in range(w)]))
+                on = [True] * L.units
+                for t, j in enumerate(units):
+                    on[j] = bool(pattern[off + t])
+                M = fmpq_mat(
+                    L.units, w, [ent[j * w + k] if on[j] else 0 for j in range(L.units) for k in range(w)]
                 )
             else:
                 M = Z

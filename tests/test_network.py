@@ -610,3 +610,21 @@ def test_points_of_wrong_dimension():
     expect_input_error(lambda: net([1, float("nan")]), "coordinate 2")
     expect_input_error(lambda: net.layer_maps((1, 1)), "pattern")
     expect_input_error(lambda: net.affine_map((1, 1, 1, 1)), "pattern")
+
+
+def test_mixed_layer_linear_units_pass_values_through():
+    # hidden layer: [relu(x), x] (the second unit is linear), output: sum -> relu(x) + x
+    # by hand: x = -2 -> 0 + (-2) = -2; x = 3 -> 3 + 3 = 6; one ReLU unit, so patterns have 1 bit
+    from exactpwl.regions import regions
+
+    net = Network.from_layers([([[1], [1]], [0, 0]), ([[1, 1]], [0])], activations=[["relu", "linear"], "linear"])
+    assert net([-2]) == [Fraction(-2)] and net([3]) == [Fraction(6)]
+    assert net.num_neurons == 1 and net.pattern([3]) == (1,) and net.pattern([-2]) == (0,)
+    W, c = net.affine_map((1,))
+    assert W.tolist() == [[2]] and c.tolist() == [[0]]
+    W, c = net.affine_map((0,))
+    assert W.tolist() == [[1]] and c.tolist() == [[0]]
+    g = regions(net)
+    assert len(g) == 2 and g.num_pieces == 2
+    again = Network.from_dict(net.to_dict())
+    assert again.layers[0].activation == ("relu", "linear") and again([-2]) == [Fraction(-2)]
