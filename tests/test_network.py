@@ -617,7 +617,9 @@ def test_mixed_layer_linear_units_pass_values_through():
     # by hand: x = -2 -> 0 + (-2) = -2; x = 3 -> 3 + 3 = 6; one ReLU unit, so patterns have 1 bit
     from exactpwl.regions import regions
 
-    net = Network.from_layers([([[1], [1]], [0, 0]), ([[1, 1]], [0])], activations=[["relu", "linear"], "linear"])
+    net = Network.from_layers(
+        [([[1], [1]], [0, 0]), ([[1, 1]], [0])], activations=[["relu", "linear"], "linear"]
+    )
     assert net([-2]) == [Fraction(-2)] and net([3]) == [Fraction(6)]
     assert net.num_neurons == 1 and net.pattern([3]) == (1,) and net.pattern([-2]) == (0,)
     W, c = net.affine_map((1,))
