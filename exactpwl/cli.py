@@ -54,6 +54,31 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
     r.add_argument("--progress", action="store_true", help="report progress on stderr")
+    c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
+    c.add_argument("net", help="network JSON file (exactpwl.network)")
+    c.add_argument("target", nargs="?", help="target JSON file (exactpwl.pwl, or a network)")
+    c.add_argument(
+        "--expr",
+        action="append",
+        metavar="EXPR",
+        help='target expression, e.g. "max(0, x1)"; once per output',
+    )
+    cdom = c.add_mutually_exclusive_group()
+    cdom.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the cube [LO, HI]^n")
+    cdom.add_argument(
+        "--domain", metavar="FILE", help='JSON: {"box": [[lo, hi], ...]} or {"A": ..., "b": ...}'
+    )
+    c.add_argument("--certificate", metavar="FILE", help="write the certificate (when the claim holds)")
+    c.add_argument(
+        "--max-regions", type=int, metavar="N", help="stop after N regions (exit 3, nothing claimed)"
+    )
+    c.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
+    c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+
+    k = sub.add_parser("check", help="re-verify a certificate independently")
+    k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
+    k.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -137,11 +162,62 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_certify(args: argparse.Namespace) -> int:
+    from .certify import certify
+    from .pwl import PWL
+
+    net = Network.load(args.net)
+    if (args.target is None) == (args.expr is None):
+        raise InputError("usage: give either a TARGET file or --expr (not both)")
+    target = (
+        PWL.load(args.target)
+        if args.target
+        else PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], net.input_dim)
+    )
+    dom = _domain(args, net.input_dim)
+    if args.max_regions is not None and args.max_regions < 1:
+        raise InputError("--max-regions: must be at least 1")
+    v = certify(
+        net, target, dom, max_regions=args.max_regions, backend=args.backend, cross_check=args.cross_check
+    )
+    if v.holds and args.certificate:
+        Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
+    if args.json:
+        print(json.dumps(v.to_json()))
+    elif v.holds:
+        print(f"holds: the network equals the target on every one of {v.regions} regions")
+        if args.certificate:
+            print(f"certificate: {args.certificate}")
+    elif v.holds is None:
+        print(f"cap reached after {v.regions} regions; nothing is claimed")
+    else:
+        cx = v.counterexample
+        print(f"refuted: the network and the target differ (found after {v.regions} regions)")
+        print("  x      = (" + ", ".join(format_number(t) for t in cx.x) + ")")
+        print("  network: " + ", ".join(format_number(t) for t in cx.network))
+        print("  target:  " + ", ".join(format_number(t) for t in cx.target))
+    return EXIT_OK if v.holds else (EXIT_CAP if v.holds is None else EXIT_REFUTED)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_certificate
+
+    report = check_certificate(Path(args.certificate))
+    if args.json:
+        print(json.dumps({"valid": report.valid, "regions": report.regions, "reason": report.reason}))
+    elif report.valid:
+        print(f"valid: every claim of the certificate checks out ({report.regions} regions)")
+    else:
+        print(f"rejected: {report.reason}")
+    return EXIT_OK if report.valid else EXIT_REFUTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     try:
         args = _parser().parse_args(argv)
-        return {"eval": _cmd_eval, "regions": _cmd_regions}[args.command](args)
+        commands = {"eval": _cmd_eval, "regions": _cmd_regions, "certify": _cmd_certify, "check": _cmd_check}
+        return commands[args.command](args)
     except InputError as exc:
         msg = " ".join(str(exc).split())  # one line, whatever the message held
         print(f"exactpwl: error: {msg}", file=sys.stderr)

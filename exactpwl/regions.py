@@ -110,6 +110,7 @@ class RegionGraph:
         self.graph = nx.Graph()
         self.complete = True
         self.unexplored = 0
+        self.stopped_at: tuple[int, ...] | None = None
         self.stats: dict[str, Any] = {}
 
     # -- counts
@@ -206,6 +207,7 @@ def regions(
     backend: str = "ppl",
     progress: Callable[[int, int], None] | None = None,
     predict: bool = True,
+    until: Callable[[Region], bool] | None = None,
 ) -> RegionGraph:
     """Enumerate the activation regions of ``net`` over ``domain`` exactly.
 
@@ -214,7 +216,8 @@ def regions(
     known; the graph then has ``complete = False`` and ``unexplored`` regions whose neighbours
     were not visited — no count is claimed.  ``progress(found, queued)`` is called now and then.
     ``predict=False`` evaluates every neighbour's pattern instead of deriving the simple ones
-    (same result, slower; kept to test the derivation).
+    (same result, slower; kept to test the derivation).  ``until(region)`` is asked about each
+    new region; when it says True the walk stops there (``graph.stopped_at`` names it).
 
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
     >>> g = regions(net, {"box": [[-1, 1]]})
@@ -276,6 +279,8 @@ def regions(
         )
         g.add_node(pattern, region=region)
         known[pattern] = set()
+        if until is not None and G.stopped_at is None and until(region):
+            G.stopped_at = pattern
         zero = set(sources.get(zero_row, ()))  # neurons identically 0 on the region
         out = []
         for row, p in zip(facets, d.facet_points):
@@ -296,7 +301,7 @@ def regions(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the walk makes millions of small acyclic objects; collections only cost time
     try:
-        while pending:
+        while pending and G.stopped_at is None:
             if progress is not None and len(g) % 500 == 0:
                 progress(len(g), len(pending))
             s, crossings = pending.popleft()
@@ -315,6 +320,8 @@ def regions(
                 if s2 == s:
                     raise AssertionError(f"crossing facet {row} of {s} did not change the pattern")
                 if s2 not in g:
+                    if G.stopped_at is not None:
+                        break
                     if max_regions is not None and len(g) >= max_regions:
                         G.complete = False
                         capped.add(s)
@@ -334,6 +341,8 @@ def regions(
     finally:
         if gc_was_enabled:
             gc.enable()
+    if G.stopped_at is not None:
+        G.complete = False
     if not G.complete:
         G.unexplored = len(capped | {s for s, _ in pending})
     G.stats = {
