@@ -1,6 +1,6 @@
 """Benchmark: exact enumeration of the linear regions of random ReLU networks.
 
-What is measured: ``exactpwl.regions(net, box, backend=...)`` on fully connected ReLU networks
+What is measured: ``exactpwl.region_graph(net, box, backend=...)`` on fully connected ReLU networks
 2-8-8-1, 2-16-16-1, 2-32-32-1, 3-10-10-1 and 4-12-12-12-1 whose weights and biases are integers
 drawn uniformly from -5..5 (each network from its own ``random.Random(seed)``, seed 0 unless
 ``--seed``), over the box [-10, 10]^n.  Per (network, backend) case: regions, linear pieces,
@@ -243,7 +243,7 @@ def check(arch: str, runs: dict[str, dict[str, Any]]) -> tuple[bool, dict[str, A
 # ----------------------------------------------------------------------------- driver
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        description="Benchmark exact region enumeration (exactpwl.regions) on random integer ReLU networks."
+        description="Benchmark exact region enumeration (exactpwl.region_graph) on random integer ReLU networks."
     )
     ap.add_argument("--json", action="store_true", help="one JSON object per line on stdout, nothing else")
     ap.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)} (smoke run)")
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.json:
         print(
-            f"exactpwl.regions over [{BOX[0]},{BOX[1]}]^n; integer weights/biases uniform in "
+            f"exactpwl.region_graph over [{BOX[0]},{BOX[1]}]^n; integer weights/biases uniform in "
             f"{WEIGHT_RANGE[0]}..{WEIGHT_RANGE[1]}, random.Random({args.seed}) per network; "
             f"timeout {args.timeout:g} s per case; code {version}"
         )

@@ -1,30 +1,40 @@
 """exactpwl: ReLU networks as continuous piecewise-linear functions, in exact rational arithmetic.
 
 Floats may search; only exact arithmetic decides.
+
+The names below are imported on first use, so that ``import exactpwl.check`` (the independent
+certificate checker) loads neither the region enumerator nor any LP code.
 """
 
-from .certify import Counterexample, Verdict, certify
-from .check import CheckReport, check_certificate
-from .errors import CapReached, InputError
-from .network import Network
-from .polyhedron import Polyhedron, box
-from .pwl import PWL
-from .regions import Region, RegionGraph, regions
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "PWL",
-    "CapReached",
-    "CheckReport",
-    "Counterexample",
-    "InputError",
-    "Network",
-    "Polyhedron",
-    "Region",
-    "RegionGraph",
-    "Verdict",
-    "box",
-    "certify",
-    "check_certificate",
-    "regions",
-]
 __version__ = "0.1.0"
+
+_WHERE = {
+    "CapReached": "errors",
+    "InputError": "errors",
+    "Network": "network",
+    "Polyhedron": "polyhedron",
+    "box": "polyhedron",
+    "PWL": "pwl",
+    "Region": "region_graph",
+    "RegionGraph": "region_graph",
+    "regions": "region_graph",
+    "Counterexample": "verdict",
+    "Verdict": "verdict",
+    "certify": "verdict",
+    "CheckReport": "check",
+    "check_certificate": "check",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module 'exactpwl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -17,7 +17,7 @@ from .errors import InputError
 from .network import Network
 from .numbers import format_number, load_json, parse_number
 from .polyhedron import BACKENDS, as_domain, box
-from .regions import regions
+from .region_graph import regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
 
@@ -163,7 +163,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
-    from .certify import certify
+    from .verdict import certify
     from .pwl import PWL
 
     net = Network.load(args.net)

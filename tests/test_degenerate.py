@@ -13,7 +13,7 @@ from fractions import Fraction as Q
 
 import pytest
 
-from exactpwl.regions import regions
+from exactpwl.region_graph import regions
 
 try:
     from test_regions import Ref, area, check_graph, fr_mat, graph_signature, random_layers

@@ -42,7 +42,7 @@ from exactpwl.expr import (
     to_text,
 )
 from exactpwl.network import Network
-from exactpwl.regions import regions
+from exactpwl.region_graph import regions
 
 # ============================================================================ independent reference
 

@@ -615,7 +615,7 @@ def test_points_of_wrong_dimension():
 def test_mixed_layer_linear_units_pass_values_through():
     # hidden layer: [relu(x), x] (the second unit is linear), output: sum -> relu(x) + x
     # by hand: x = -2 -> 0 + (-2) = -2; x = 3 -> 3 + 3 = 6; one ReLU unit, so patterns have 1 bit
-    from exactpwl.regions import regions
+    from exactpwl.region_graph import regions
 
     net = Network.from_layers(
         [([[1], [1]], [0, 0]), ([[1, 1]], [0])], activations=[["relu", "linear"], "linear"]

@@ -1,4 +1,4 @@
-"""Tests of ``exactpwl.regions``: every expected value comes from somewhere else.
+"""Tests of ``exactpwl.region_graph``: every expected value comes from somewhere else.
 
 Sources of truth used here, none of which calls into exactpwl:
 
@@ -26,7 +26,7 @@ import pytest
 import z3
 
 from exactpwl.network import Network
-from exactpwl.regions import regions
+from exactpwl.region_graph import regions
 
 # ============================================================================ reference helpers
 

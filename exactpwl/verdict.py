@@ -22,7 +22,7 @@ from .network import Network
 from .numbers import format_number, to_fraction
 from .polyhedron import as_domain
 from .pwl import PWL, Program, joint_program
-from .regions import Region, RegionGraph, region_rows, regions
+from .region_graph import Region, RegionGraph, region_rows, regions
 
 __all__ = ["Counterexample", "Verdict", "certify", "as_target", "program_rows"]
 
