@@ -243,7 +243,7 @@ def check(arch: str, runs: dict[str, dict[str, Any]]) -> tuple[bool, dict[str, A
 # ----------------------------------------------------------------------------- driver
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        description="Benchmark exact region enumeration (exactpwl.region_graph) on random integer ReLU networks."
+        description="Benchmark exact region enumeration (exactpwl.regions) on random integer ReLU networks."
     )
     ap.add_argument("--json", action="store_true", help="one JSON object per line on stdout, nothing else")
     ap.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)} (smoke run)")

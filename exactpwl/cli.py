@@ -163,8 +163,8 @@ def _cmd_regions(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
-    from .verdict import certify
     from .pwl import PWL
+    from .verdict import certify
 
     net = Network.load(args.net)
     if (args.target is None) == (args.expr is None):
