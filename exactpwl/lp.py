@@ -79,13 +79,14 @@ _highs = None
 
 
 def _highspy():
-    """Import highspy with its one-time stdout banner sent to stderr (keeps ``--json`` clean)."""
+    """Import highspy with its one-time stdout banner discarded (keeps ``--json`` clean)."""
     global _highs
     if _highs is None:
         sys.stdout.flush()
         saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
         try:
-            os.dup2(2, 1)
+            os.dup2(devnull, 1)
             import highspy
 
             h = highspy.Highs()
@@ -95,6 +96,7 @@ def _highspy():
             _flush_c_stdout()
             os.dup2(saved, 1)
             os.close(saved)
+            os.close(devnull)
         _highs = highspy
     return _highs
 
