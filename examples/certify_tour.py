@@ -40,6 +40,5 @@ mutant = Network.from_layers(
 )
 w = certify(mutant, "max(0, x1, x2)", {"box": [[-1, 1], [-1, 1]]})
 cx = w.counterexample
-print(
-    f"mutant: holds = {w.holds}; at x = ({cx.x[0]}, {cx.x[1]}) network = {cx.network[0]}, target = {cx.target[0]}"
-)
+x = f"({cx.x[0]}, {cx.x[1]})"
+print(f"mutant: holds = {w.holds}; at x = {x} network = {cx.network[0]}, target = {cx.target[0]}")
