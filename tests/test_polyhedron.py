@@ -608,3 +608,21 @@ def test_polyhedron_constructor_errors():
 def test_unknown_backend():
     expect_input_error(lambda: describe([((1, 0), 1)], 2, "simplex"), "simplex")
     assert set(BACKENDS) == set(ALL)
+
+
+@pytest.mark.parametrize("method", ["float", "exact", "auto"])
+def test_redundancy_certificate_every_method(method):
+    from exactpwl import lp
+
+    # the octagon |x| <= 10, |y| <= 10, |x| + |y| <= 15; the row 2x + y <= 40 is implied
+    # (max of 2x + y over the octagon is 25 at (10, 5)); the row x + y <= 12 cuts it (a facet)
+    rows = [((1, 0), 10), ((-1, 0), 10), ((0, 1), 10), ((0, -1), 10)]
+    rows += [((1, 1), 15), ((1, -1), 15), ((-1, 1), 15), ((-1, -1), 15)]
+    implied = rows + [((2, 1), 40)]
+    y = lp.redundancy_certificate(implied, len(implied) - 1, method=method)
+    assert y is not None and all(v >= 0 for v in y.values())
+    combo = [sum(Fraction(v) * implied[j][0][k] for j, v in y.items()) for k in range(2)]
+    rhs = sum(Fraction(v) * implied[j][1] for j, v in y.items())
+    assert combo == [2, 1] and rhs <= 40
+    cutting = rows + [((1, 1), 12)]
+    assert lp.redundancy_certificate(cutting, len(cutting) - 1, method=method) is None
