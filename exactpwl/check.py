@@ -15,6 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from flint import fmpq, fmpq_mat
+
 from .errors import InputError
 from .network import Network
 from .numbers import load_json, primitive_row, to_fmpq, to_fraction
@@ -105,16 +107,12 @@ class _Checker:
         self.pieces = prog.pieces
         self.n = self.net.input_dim
         self.domain = self._domain(data["domain"])
-        # the program's layers as Fractions: (W rows, biases, relu mask)
+        # the program's layers: ([W | b], relu mask), exact fmpq matrices
         self.layers = [
-            (
-                [[to_fraction(v) for v in row] for row in L.weights.tolist()],
-                [to_fraction(L.biases[j, 0]) for j in range(L.units)],
-                L.relu,
-            )
+            (fmpq_mat([[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)]), L.relu)
             for L in prog.network.layers
         ]
-        self.neurons = sum(sum(mask) for _, _, mask in self.layers)
+        self.neurons = sum(sum(mask) for _, mask in self.layers)
         if data["program_neurons"] != self.neurons:
             raise InputError(
                 f"certificate: program_neurons is {data['program_neurons']}, the program has {self.neurons}"
@@ -147,51 +145,57 @@ class _Checker:
     def pattern_at(self, x: Sequence[Fraction], directions: Sequence[Sequence[Fraction]] = ()) -> str:
         """Pattern at x + e d1 + e^2 d2 ... for small e > 0 (value first, then derivatives)."""
         cols = [list(x), *[list(d) for d in directions]]
+        m = len(cols)
+        ones = [1] + [0] * (m - 1)  # multiplies the bias column
+        X = fmpq_mat(self.n + 1, m, [_f(c[i]) for i in range(self.n) for c in cols] + ones)
         bits = []
-        for W, b, mask in self.layers:
-            new = []
-            for k, col in enumerate(cols):
-                new.append(
-                    [sum(w * v for w, v in zip(row, col)) + (bj if k == 0 else 0) for row, bj in zip(W, b)]
-                )
+        for Wb, mask in self.layers:
+            Z = (Wb * X).entries()
             keep = []
-            for j in range(len(W)):
-                if not mask[j]:
+            for j, relu in enumerate(mask):
+                if not relu:
                     keep.append(True)
                     continue
-                sign = next((v for v in (c[j] for c in new) if v != 0), Fraction(0))
-                keep.append(sign > 0)
-                bits.append("1" if sign > 0 else "0")
-            cols = [[v if keep[j] else Fraction(0) for j, v in enumerate(c)] for c in new]
+                first = next((v for v in Z[j * m : (j + 1) * m] if v != 0), 0)
+                keep.append(first > 0)
+                bits.append("1" if first > 0 else "0")
+            X = fmpq_mat(len(mask) + 1, m, [v if keep[i // m] else 0 for i, v in enumerate(Z)] + ones)
         return "".join(bits)
 
     def maps(self, pattern: str) -> tuple[list[Row], list[tuple[list[Fraction], Fraction]]]:
         """The rows of the pattern's polyhedron (primitive, distinct, sorted) and the output maps."""
         n = self.n
-        cur = [([Fraction(int(i == k)) for k in range(n)], Fraction(0)) for i in range(n)]
+        # M: the current layer's values as affine functions [A | c] of x, plus the row [0 | 1]
+        M = fmpq_mat(n + 1, n + 1)
+        for i in range(n + 1):
+            M[i, i] = 1
         rows: set[Row] = set()
         t = 0
-        for W, b, mask in self.layers:
-            z = []
-            for row, bj in zip(W, b):
-                a = [sum(w * m[0][k] for w, m in zip(row, cur)) for k in range(n)]
-                c = sum(w * m[1] for w, m in zip(row, cur)) + bj
-                z.append((a, c))
-            nxt = []
-            for j, (a, c) in enumerate(z):
-                if not mask[j]:
-                    nxt.append((a, c))
+        for Wb, mask in self.layers:
+            Z = Wb * M
+            ent = Z.entries()
+            keep = []
+            for j, relu in enumerate(mask):
+                if not relu:
+                    keep.append(True)
                     continue
+                a, c = ent[j * (n + 1) : j * (n + 1) + n], ent[j * (n + 1) + n]
                 on = pattern[t] == "1"
                 t += 1
                 # active: a.x + c >= 0, i.e. -a.x <= c; inactive: a.x <= -c
                 r = primitive_row([-v for v in a], c) if on else primitive_row(a, -c)
                 if any(r[0]) or r[1] < 0:
                     rows.add(r)
-                nxt.append((a, c) if on else ([Fraction(0)] * n, Fraction(0)))
-            cur = nxt
+                keep.append(on)
+            w = n + 1
+            M = fmpq_mat(
+                len(mask) + 1, w, [v if keep[i // w] else 0 for i, v in enumerate(ent)] + [0] * n + [1]
+            )
         rows.update(r for r in self.domain if any(r[0]) or r[1] < 0)
-        return sorted(rows), cur
+        outs = [
+            ([to_fraction(M[i, k]) for k in range(n)], to_fraction(M[i, n])) for i in range(M.nrows() - 1)
+        ]
+        return sorted(rows), outs
 
     # ---------------------------------------------------------------- the checks
     def run(self) -> None:
@@ -292,6 +296,10 @@ class _Checker:
         if not isinstance(f, dict) or not isinstance(f.get("a"), list) or len(f["a"]) != self.n:
             raise InputError(f"certificate {where}: a row needs 'a' with {self.n} entries and 'b'")
         return primitive_row([_q(v, where) for v in f["a"]], _q(f.get("b"), where))
+
+
+def _f(v: Fraction) -> fmpq:
+    return fmpq(v.numerator, v.denominator)
 
 
 def _slack(r: Row, x: Sequence[Fraction]) -> Fraction:

@@ -230,11 +230,16 @@ class PWL:
 
     @classmethod
     def from_sympy(cls, exprs: Any, symbols: Sequence[Any]) -> PWL:
-        """From sympy expressions built of +, constant *, Max, Min, Abs, Heaviside-free Piecewise-free terms.
+        """From sympy expressions built of ``+``, constant ``*``, ``Max``, ``Min``, ``Abs``, or one
+        ``Piecewise`` with linear branches and linear conditions (it becomes a pieces target).
 
         ``symbols[i]`` stands for x_{i+1}.
         """
+        import sympy
+
         items = list(exprs) if isinstance(exprs, (list, tuple)) else [exprs]
+        if len(items) == 1 and isinstance(items[0], sympy.Piecewise):
+            return cls.from_pieces(_piecewise_pieces(items[0], list(symbols)), len(symbols))
         texts = [_sympy_text(e, {s: f"x{i + 1}" for i, s in enumerate(symbols)}) for e in items]
         return cls.from_expr(texts if isinstance(exprs, (list, tuple)) else texts[0], len(symbols))
 
@@ -382,8 +387,72 @@ def _sympy_text(e: Any, names: dict) -> str:
     if isinstance(e, sympy.Abs):
         return f"abs({_sympy_text(e.args[0], names)})"
     if isinstance(e, sympy.Piecewise):
-        raise InputError("sympy: Piecewise is not supported yet; write it with Max/Min/Abs")
+        raise InputError("sympy: a Piecewise must be the whole (single-output) expression")
     raise InputError(f"sympy: {type(e).__name__} ({e}) is not a piecewise-linear building block")
+
+
+def _affine(e: Any, symbols: list, what: str) -> tuple[list[Fraction], Fraction]:
+    """Coefficients and constant of a sympy expression that must be affine with rational numbers."""
+    import sympy
+
+    try:
+        poly = sympy.Poly(e, *symbols)
+    except sympy.PolynomialError:
+        raise InputError(f"sympy: {what} {e} is not linear") from None
+    if poly.total_degree() > 1 or not all(c.is_Rational for c in poly.coeffs()):
+        raise InputError(f"sympy: {what} {e} is not linear with rational coefficients")
+    coeffs = [Fraction(str(poly.coeff_monomial(s))) for s in symbols]
+    return coeffs, Fraction(str(poly.coeff_monomial(1)))
+
+
+def _halfspaces(cond: Any, symbols: list) -> list[tuple[list[Fraction], Fraction]]:
+    """A condition (a relation, or And of relations) as rows a.x <= b (closures of strict ones)."""
+    import sympy
+
+    if cond is sympy.true:
+        return []
+    parts = cond.args if isinstance(cond, sympy.And) else (cond,)
+    rows = []
+    for r in parts:
+        if isinstance(r, (sympy.LessThan, sympy.StrictLessThan)):
+            a, c = _affine(r.lhs - r.rhs, symbols, "condition")
+        elif isinstance(r, (sympy.GreaterThan, sympy.StrictGreaterThan)):
+            a, c = _affine(r.rhs - r.lhs, symbols, "condition")
+        else:
+            raise InputError(f"sympy: condition {r} is not an inequality (or And of inequalities)")
+        rows.append((a, -c))
+    return rows
+
+
+def _piecewise_pieces(e: Any, symbols: list) -> list[dict]:
+    """Pieces of ``Piecewise((e1, c1), (e2, c2), ...)``: branch k holds on c_k and not c_1..c_{k-1}.
+
+    "not (r1 and r2 ...)" is the disjoint union of "not r1", "r1 and not r2", ...; each choice
+    gives one polyhedral piece.
+    """
+    pieces: list[dict] = []
+    before: list[list] = [[]]  # row lists covering "none of the earlier conditions"
+    for expr_k, cond_k in e.args:
+        W, c = _affine(expr_k, symbols, "branch")
+        rows_k = _halfspaces(cond_k, symbols)
+        for prior in before:
+            rows = prior + rows_k
+            pieces.append(
+                {
+                    "A": [[format_number(to_fmpq(v)) for v in a] for a, _ in rows],
+                    "b": [format_number(to_fmpq(b)) for _, b in rows],
+                    "w": [[format_number(to_fmpq(v)) for v in W]],
+                    "c": [format_number(to_fmpq(c))],
+                }
+            )
+        negated = []
+        for t in range(len(rows_k)):  # not(r_1 and ... and r_m) = sum over t of r_1..r_{t-1}, not r_t
+            a, b = rows_k[t]
+            negated.append(rows_k[:t] + [([-v for v in a], -b)])
+        before = [prior + alt for prior in before for alt in negated]
+        if not before:
+            break
+    return pieces
 
 
 # ---------------------------------------------------------------------- the joint program

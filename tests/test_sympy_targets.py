@@ -1,0 +1,66 @@
+"""sympy targets: Max/Min/Abs expressions and Piecewise with linear branches (pieces)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from exactpwl import PWL, InputError, Network, certify, check_certificate
+
+x, y = sympy.symbols("x y")
+
+RELU = Network.from_layers([([[1]], [0]), ([[1]], [0])])
+# max(0, x1, x2) = relu(relu(x1) - relu(-x1) + relu(x2 - x1))
+MAX3 = Network.from_layers([([[1, 0], [-1, 0], [-1, 1]], [0, 0, 0]), ([[1, -1, 1]], [0]), ([[1]], [0])])
+
+
+def test_piecewise_relu_values_and_certificate():
+    t = PWL.from_sympy(sympy.Piecewise((0, x < 0), (x, True)), [x])
+    assert t.kind == "pieces"
+    assert t([3]) == [Fraction(3)] and t(["-1/2"]) == [Fraction(0)]  # by hand: relu
+    v = certify(RELU, t)
+    assert v.holds is True
+    assert check_certificate(v.certificate()).valid
+
+
+def test_piecewise_with_and_conditions_equals_max3():
+    # max(0, x, y) by cases: x where x >= y and x >= 0; y where y >= x and y >= 0; else 0
+    pw = sympy.Piecewise((x, sympy.And(x >= y, x >= 0)), (y, sympy.And(y >= x, y >= 0)), (0, True))
+    t = PWL.from_sympy(pw, [x, y])
+    assert t([2, -5]) == [Fraction(2)] and t([-1, 3]) == [Fraction(3)] and t([-1, -2]) == [Fraction(0)]
+    assert certify(MAX3, t).holds is True
+
+
+def test_piecewise_wrong_case_is_refuted_with_an_exact_witness():
+    # the last branch says x + y instead of 0: wrong on the negative quadrant
+    pw = sympy.Piecewise((x, sympy.And(x >= y, x >= 0)), (y, sympy.And(y >= x, y >= 0)), (x + y, True))
+    v = certify(MAX3, PWL.from_sympy(pw, [x, y]))
+    assert v.holds is False
+    cx = v.counterexample
+    assert cx.x[0] < 0 and cx.x[1] < 0  # only there does the target differ
+    assert cx.network == (Fraction(0),) and cx.target == (cx.x[0] + cx.x[1],)
+
+
+def test_max_min_abs_expressions():
+    t = PWL.from_sympy(sympy.Max(0, x, y), [x, y])
+    assert certify(MAX3, t).holds is True
+    t2 = PWL.from_sympy([sympy.Abs(x - y), sympy.Min(x, y)], [x, y])
+    assert t2([1, 4]) == [Fraction(3), Fraction(1)]  # |1 - 4| = 3, min = 1
+
+
+@pytest.mark.parametrize(
+    "expr, needle",
+    [
+        (sympy.Piecewise((x * y, x < 0), (x, True)), "not linear"),
+        (sympy.Piecewise((x, sympy.Eq(x, 0)), (0, True)), "not an inequality"),
+        (sympy.Piecewise((x, x**2 < 1), (0, True)), "not linear"),
+        (sympy.exp(x), "not a piecewise-linear"),
+        (x * y, "piecewise linear"),
+    ],
+)
+def test_bad_sympy_targets(expr, needle):
+    with pytest.raises(InputError) as e:
+        PWL.from_sympy(expr, [x, y])
+    assert needle in str(e.value) and "\n" not in str(e.value)
