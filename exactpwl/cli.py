@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
     c.add_argument("--json", action="store_true", help="print one JSON object")
 
+    pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
+    pl.add_argument("net", help="network JSON file (exactpwl.network)")
+    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
+    pl.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
+
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
     k.add_argument("--json", action="store_true", help="print one JSON object")
@@ -199,6 +204,18 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     return EXIT_OK if v.holds else (EXIT_CAP if v.holds is None else EXIT_REFUTED)
 
 
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .plot import plot_regions
+
+    net = Network.load(args.net)
+    lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
+    if not lo < hi:
+        raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
+    d = plot_regions(net, [(lo, hi)] * net.input_dim, args.output)
+    print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
+    return EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from .check import check_certificate
 
@@ -216,7 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     try:
         args = _parser().parse_args(argv)
-        commands = {"eval": _cmd_eval, "regions": _cmd_regions, "certify": _cmd_certify, "check": _cmd_check}
+        commands = {
+            "eval": _cmd_eval,
+            "regions": _cmd_regions,
+            "certify": _cmd_certify,
+            "check": _cmd_check,
+            "plot": _cmd_plot,
+        }
         return commands[args.command](args)
     except InputError as exc:
         msg = " ".join(str(exc).split())  # one line, whatever the message held

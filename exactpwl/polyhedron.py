@@ -182,6 +182,20 @@ def cell(rows: Sequence[Row], n: int) -> tuple[list[Row], fmpz_mat]:
     return facets, G
 
 
+def vertices(rows: Sequence[Row], n: int) -> list[Point]:
+    """The vertices of a bounded polyhedron, exactly; in 2-D in counter-clockwise order."""
+    kept, _ = dedupe(rows)
+    P = _ppl_polyhedron(kept, n)
+    if not P.is_bounded():
+        raise InputError("polyhedron: unbounded, it has no vertex description")
+    pts = [tuple(fmpq(int(v), int(g.divisor())) for v in g.coefficients()) for g in P.minimized_generators()]
+    if n == 2 and len(pts) > 2:
+        cx = sum((p[0] for p in pts), fmpq(0)) / len(pts)
+        cy = sum((p[1] for p in pts), fmpq(0)) / len(pts)
+        pts.sort(key=lambda p: math.atan2(float(p[1] - cy), float(p[0] - cx)))  # drawing order only
+    return pts
+
+
 def implied(rows: Sequence[Row], generators: fmpz_mat) -> list[bool]:
     """For each row, whether every generator satisfies it (so the row is implied by the cell)."""
     if not rows:

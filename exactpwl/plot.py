@@ -1,0 +1,69 @@
+"""Pictures of a network's linear regions (1-D graphs, 2-D region maps) — extra ``plot``.
+
+The geometry is exact (region vertices from the walk's polyhedra); only the drawing uses
+floating point.  Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .network import Network
+from .polyhedron import box, vertices
+from .region_graph import regions
+
+__all__ = ["plot_regions"]
+
+
+def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.png") -> dict:
+    """Draw the regions of ``net`` over ``bounds`` (a list of (lo, hi) pairs; default [-1, 1]^n).
+
+    2-D: each activation region is a polygon, coloured by its linear piece, with the region
+    boundaries drawn.  1-D: the graph of every output, with the breakpoints marked.  Returns the
+    counts that were drawn.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InputError("plot: matplotlib is not installed (pip install 'exactpwl[plot]')") from None
+    n = net.input_dim
+    if n not in (1, 2):
+        raise InputError(f"plot: only networks with 1 or 2 inputs can be drawn (this one has {n})")
+    bounds = bounds or [(-1, 1)] * n
+    g = regions(net, box(bounds))
+    pieces = g.pieces()
+    piece_of = {p: k for k, members in enumerate(pieces) for p in members}
+    cmap = plt.get_cmap("tab20")
+    fig, ax = plt.subplots(figsize=(6, 5 if n == 2 else 4))
+    if n == 2:
+        for r in g:
+            vs = vertices(r.inequalities, 2)
+            ax.fill(
+                [float(v[0]) for v in vs],
+                [float(v[1]) for v in vs],
+                facecolor=cmap(piece_of[r.pattern] % 20),
+                edgecolor="black",
+                linewidth=0.4,
+            )
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        ax.set_aspect("equal")
+    else:
+        for r in sorted(g, key=lambda r: r.interior_point[0]):
+            lo, hi = (float(v[0]) for v in sorted(vertices(r.inequalities, 1)))
+            W, c = r.affine_map()
+            for i in range(net.output_dim):
+                ys = [float(W[i][0] * x + c[i]) for x in (lo, hi)]
+                ax.plot([lo, hi], ys, color=cmap(i % 10), linewidth=1.5)
+                ax.plot([lo, hi], ys, "k.", markersize=3)
+        ax.set_xlabel("x1")
+    ax.set_title(f"{net.architecture}: {len(g)} activation regions, {len(pieces)} linear pieces")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return {"regions": len(g), "pieces": len(pieces), "path": str(path)}
