@@ -96,13 +96,17 @@ class _Checker:
     def __init__(self, data: Any):
         if not isinstance(data, dict):
             raise InputError("certificate: expected a JSON object")
-        if data.get("format") != "exactpwl.certificate" or data.get("version") != 1:
+        version = data.get("version")
+        if data.get("format") != "exactpwl.certificate" or type(version) is not int or version != 1:
             raise InputError("certificate: 'format' must be 'exactpwl.certificate' with 'version' 1")
-        for key in ("network", "target", "domain", "program_neurons", "regions"):
+        for key in ("claim", "network", "target", "domain", "program_neurons", "regions"):
             if key not in data:
                 raise InputError(f"certificate: missing {key!r}")
+        if data["claim"] != "network == target on domain":
+            raise InputError(f"certificate: unknown claim {data['claim']!r}")
         self.net = Network.from_dict(data["network"], "certificate network")
-        self.target = PWL.from_dict(data["target"], "certificate target")
+        # no polyhedra code here: overlapping pieces are caught per region below instead
+        self.target = PWL.from_dict(data["target"], "certificate target", validate=False)
         prog = joint_program(self.net, self.target)
         self.pieces = prog.pieces
         self.n = self.net.input_dim
@@ -127,14 +131,25 @@ class _Checker:
         if not isinstance(spec, dict):
             raise InputError("certificate domain: expected null or an object")
         if set(spec) == {"box"}:
+            bx = spec["box"]
+            if not isinstance(bx, list) or len(bx) != self.n:
+                raise InputError(f"certificate domain: 'box' must list {self.n} pairs [lo, hi]")
             rows = []
-            for i, (lo, hi) in enumerate(spec["box"]):
+            for i, pair in enumerate(bx):
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise InputError(f"certificate domain: box entry {i + 1} must be a pair [lo, hi]")
+                lo, hi = pair
                 e = [0] * self.n
                 e[i] = 1
                 rows.append(primitive_row(e, _q(hi, "domain box")))
                 rows.append(primitive_row([-v for v in e], -_q(lo, "domain box")))
             return rows
         if set(spec) == {"A", "b"}:
+            A, b = spec["A"], spec["b"]
+            if not isinstance(A, list) or not isinstance(b, list) or len(A) != len(b):
+                raise InputError("certificate domain: 'A' and 'b' must be lists of the same length")
+            if any(not isinstance(a, list) or len(a) != self.n for a in A):
+                raise InputError(f"certificate domain: every row of 'A' must have {self.n} entries")
             return [
                 primitive_row([_q(v, "domain A") for v in a], _q(b, "domain b"))
                 for a, b in zip(spec["A"], spec["b"])
@@ -234,12 +249,18 @@ class _Checker:
             piece = self.pieces[k]
             if not all(_slack(r, x) > 0 for r in piece.rows):
                 raise _Reject(f"{where}: the witness point is not strictly inside piece {k + 1}")
+            for j, other in enumerate(self.pieces):  # the target must be one function here
+                if all(_slack(r, x) >= 0 for r in other.rows) and (other.W, other.c) != (piece.W, piece.c):
+                    raise _Reject(f"{where}: pieces {k + 1} and {j + 1} overlap here with different maps")
             for o, (a, c) in enumerate(outs):
                 wa = [to_fraction(piece.W[o, j]) for j in range(self.n)]
                 if wa != a or to_fraction(piece.c[o, 0]) != c:
                     raise _Reject(f"{where}: the network differs from piece {k + 1} here")
         # coverage: every row that is not the domain's is a facet with a neighbour, or implied
         domain = set(self.domain)
+        for key in ("facets", "redundant"):
+            if not isinstance(reg.get(key, []), list):
+                raise InputError(f"certificate {where}: {key!r} must be a list")
         facets = {self.row(f, where): f for f in reg.get("facets", [])}
         redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
         for r in rows:

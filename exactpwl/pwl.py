@@ -179,9 +179,13 @@ class PWL:
 
     @classmethod
     def from_triangulation(
-        cls, points: Sequence[Any], simplices: Sequence[Any], values: Sequence[Any]
+        cls, points: Sequence[Any], simplices: Sequence[Any], values: Sequence[Any], validate: bool = True
     ) -> PWL:
-        """Linear interpolation of vertex values on each simplex (defined on their union)."""
+        """Linear interpolation of vertex values on each simplex (defined on their union).
+
+        ``validate=False`` skips the pairwise overlap test (exact polyhedra); the certificate
+        checker uses it and rejects overlapping pieces region by region instead.
+        """
         if not isinstance(points, list) or not points or not isinstance(points[0], list):
             raise InputError("triangulation: 'points' must be a non-empty list of points")
         n = len(points[0])
@@ -209,17 +213,8 @@ class PWL:
             if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(P) for i in s):
                 raise InputError(f"{where}: point indices must be integers 0..{len(P) - 1}")
             pieces.append(_simplex_piece([P[i] for i in s], [vals[i] for i in s], where))
-        from .polyhedron import Polyhedron  # only to validate; the checker never needs it
-
-        for i in range(len(pieces)):
-            for j in range(i + 1, len(pieces)):
-                both = Polyhedron.from_rows(pieces[i].rows + pieces[j].rows, n)
-                if both.is_full_dimensional():
-                    x = both.interior_point()
-                    raise InputError(
-                        f"triangulation: simplices {i + 1} and {j + 1} overlap (both contain "
-                        f"({', '.join(format_number(v) for v in x)}))"
-                    )
+        if validate:
+            _check_disjoint(pieces, n)
         data = {
             "format": FORMAT,
             "version": 1,
@@ -244,8 +239,8 @@ class PWL:
         return cls.from_expr(texts if isinstance(exprs, (list, tuple)) else texts[0], len(symbols))
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = "target") -> PWL:
-        """Read the ``exactpwl.pwl`` version 1 format (see README)."""
+    def from_dict(cls, data: Any, where: str = "target", validate: bool = True) -> PWL:
+        """Read the ``exactpwl.pwl`` version 1 format (see README); ``validate`` as in from_triangulation."""
         if not isinstance(data, dict):
             raise InputError(f"{where}: expected a JSON object")
         if data.get("format") == "exactpwl.network":
@@ -277,7 +272,7 @@ class PWL:
             elif form == "triangulation":
                 if not isinstance(body, dict) or set(body) != {"points", "simplices", "values"}:
                     raise InputError("triangulation: expected keys points, simplices, values")
-                t = cls.from_triangulation(body["points"], body["simplices"], body["values"])
+                t = cls.from_triangulation(body["points"], body["simplices"], body["values"], validate)
             elif form == "pieces":
                 t = cls.from_pieces(body, n)
             else:
@@ -330,6 +325,21 @@ def _exact_json(data: Any) -> Any:
     if isinstance(data, fmpq):
         return format_number(data)
     return data
+
+
+def _check_disjoint(pieces: list[Piece], n: int) -> None:
+    """Simplices may share faces but not interiors (exact polyhedra; not used by the checker)."""
+    from .polyhedron import Polyhedron
+
+    for i in range(len(pieces)):
+        for j in range(i + 1, len(pieces)):
+            both = Polyhedron.from_rows(pieces[i].rows + pieces[j].rows, n)
+            if both.is_full_dimensional():
+                x = both.interior_point()
+                raise InputError(
+                    f"triangulation: simplices {i + 1} and {j + 1} overlap (both contain "
+                    f"({', '.join(format_number(v) for v in x)}))"
+                )
 
 
 def _simplex_piece(verts: list[list[fmpq]], vals: list[list[fmpq]], where: str) -> Piece:

@@ -1,0 +1,1016 @@
+"""The independent certificate checker (docs/certificate.md): it accepts what is right, rejects
+what is wrong with a reason, refuses malformed input, and loads no enumerator or LP code.
+
+Every expected value is derived by hand below.  The workhorse is the example network of the
+README, max3 = relu(relu(x1) - relu(-x1) + relu(x2 - x1)) = max(0, x1, x2), certified against
+the expression "max(0, x1, x2)" on [-1, 1]^2.  The target compiles to
+relu(relu(x1 - x2) + x2) with a linear unit carrying x2, so the program's six ReLU units are,
+in pattern order (layer 1: network then target; layer 2: network then target),
+
+    u1 = relu(x1)   u2 = relu(-x1)   u3 = relu(x2 - x1)   u4 = relu(x1 - x2)
+    u5 = relu(u1 - u2 + u3)          u6 = relu(u4 + x2)
+
+and its five regions are the five cones cut by x1 = 0, x2 = x1 and (for x1 < 0) x2 = 0:
+
+    A = 100111  x1 > 0, x2 < x1     (u5 = x1, u6 = x1)
+    B = 010100  x1 < 0, x2 < x1     (u5, u6 off: pre-activations x1 < 0)
+    C = 101011  0 < x1 < x2         (u5 = x2, u6 = x2; x2 > 0 is implied: a redundant row)
+    D = 011000  x1 < x2 < 0         (u5, u6 off: pre-activations x2 < 0; x1 < 0 is implied)
+    E = 011011  x1 < 0 < x2         (u5 = x2, u6 = x2)
+
+Adjacent pairs (sharing a facet inside the box): A-B (x1 = 0), A-C (x2 = x1), B-D (x2 = x1),
+C-E (x1 = 0), D-E (x2 = 0): a 5-cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import re
+import subprocess
+import sys
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from exactpwl import InputError, Network, certify, check_certificate
+
+MAX3 = ROOT / "examples" / "max3.json"
+A, B, C, D, E = "100111", "010100", "101011", "011000", "011011"
+NEIGHBOURS = {A: {B, C}, B: {A, D}, C: {A, E}, D: {B, E}, E: {C, D}}
+SQUARE = {"box": [[-1, 1], [-1, 1]]}
+# a triangle around the origin: x1 >= -1, x2 >= -1, x1 + x2 <= 1
+TRIANGLE = {"A": [[-1, 0], [0, -1], [1, 1]], "b": [1, 1, 1]}
+
+
+def _row(a: list[int], b: int) -> str:
+    """How a reason names the row a.x <= b (primitive integers)."""
+    return json.dumps({"a": a, "b": b})
+
+
+def _copy(cert: dict) -> dict:
+    return json.loads(json.dumps(cert))
+
+
+def _idx(cert: dict, pattern: str) -> int:
+    return [r["pattern"] for r in cert["regions"]].index(pattern)
+
+
+def _facet(region: dict, a: list[int], b: int) -> dict:
+    return next(f for f in region["facets"] if [F(v) for v in f["a"]] == a and F(f["b"]) == b)
+
+
+def _max3_net() -> Network:
+    return Network.load(MAX3)
+
+
+def _hat_net() -> Network:
+    # relu(x + 1) - 2 relu(x) + relu(x - 1): 0 outside [-1, 1], 1 at 0, linear in between
+    return Network.from_layers([([[1], [1], [1]], [1, 0, -1]), ([[1, -2, 1]], [0])])
+
+
+def _minmax_net() -> Network:
+    # max(x1, x2) = x2 + relu(x1 - x2) and min(x1, x2) = x1 - relu(x1 - x2), with
+    # x2 = relu(x2) - relu(-x2) and x1 = relu(x1) - relu(-x1)
+    return Network.from_layers(
+        [
+            ([[1, -1], [0, 1], [0, -1], [1, 0], [-1, 0]], [0] * 5),
+            ([[1, 1, -1, 0, 0], [-1, 0, 0, 1, -1]], [0, 0]),
+        ]
+    )
+
+
+def _pyramid_net() -> Network:
+    # 1 - max(|x1|, |x2|) = 1 - relu(|x1| - |x2|) - |x2|, |x2| = relu(relu(x2) + relu(-x2))
+    return Network.from_layers(
+        [
+            ([[1, 0], [-1, 0], [0, 1], [0, -1]], [0] * 4),
+            ([[1, 1, -1, -1], [0, 0, 1, 1]], [0, 0]),
+            ([[-1, -1]], [1]),
+        ]
+    )
+
+
+def _quadrant_net() -> Network:
+    # outputs |x1| + |x2| and x1
+    return Network.from_layers(
+        [([[1, 0], [-1, 0], [0, 1], [0, -1]], [0] * 4), ([[1, 1, 1, 1], [1, -1, 0, 0]], [0, 0])]
+    )
+
+
+def _max3_reparam() -> Network:
+    """max3 with its hidden units permuted and positively rescaled, written out by hand.
+
+    Layer 1 (u1, u2, u3) -> (2 u3, u1 / 3, 3 u2); the layer-2 row [1, -1, 1] on (u1, u2, u3)
+    becomes [1/2, 3, -1/3] on the new order; the layer-2 unit is scaled by 5 and the output
+    weight by 1/5.
+    """
+    return Network.from_layers(
+        [
+            ([[-2, 2], ["1/3", 0], [-3, 0]], [0, 0, 0]),
+            ([["5/2", 15, "-5/3"]], [0]),
+            ([["1/5"]], [0]),
+        ]
+    )
+
+
+TRIANGULATION = {
+    "format": "exactpwl.pwl",
+    "version": 1,
+    "input_dim": 2,
+    "triangulation": {
+        # four triangles around the origin with apex value 1 and corner values 0: on the triangle
+        # |x2| <= x1 the interpolant is 1 - x1, and so on: 1 - max(|x1|, |x2|)
+        "points": [[0, 0], [1, -1], [1, 1], [-1, 1], [-1, -1]],
+        "simplices": [[0, 1, 2], [0, 2, 3], [0, 3, 4], [0, 4, 1]],
+        "values": [1, 0, 0, 0, 0],
+    },
+}
+PIECES = {
+    "format": "exactpwl.pwl",
+    "version": 1,
+    "input_dim": 2,
+    "pieces": [  # (|x1| + |x2|, x1) on the four quadrants
+        {"A": [[-1, 0], [0, -1]], "b": [0, 0], "w": [[1, 1], [1, 0]], "c": [0, 0]},
+        {"A": [[1, 0], [0, -1]], "b": [0, 0], "w": [[-1, 1], [1, 0]], "c": [0, 0]},
+        {"A": [[1, 0], [0, 1]], "b": [0, 0], "w": [[-1, -1], [1, 0]], "c": [0, 0]},
+        {"A": [[-1, 0], [0, 1]], "b": [0, 0], "w": [[1, -1], [1, 0]], "c": [0, 0]},
+    ],
+}
+HAT = [[-2, 0], [-1, 0], [0, 1], [1, 0], [2, 0]]  # kinks at -1, 0, 1 only (slopes 0, 1, -1, 0)
+
+# (network, target, domain, regions): the region counts by hand.
+#  max3: the five cones A..E meet every neighbourhood of the origin, which is inside each domain.
+#  min/max: three lines through the origin (x1 = x2, x1 = 0, x2 = 0), six cones.
+#  hat: program hyperplanes x = -1, 0, 1: 4 intervals on R and on [-2, 2]; on [-2, 1/2] only
+#    -1 and 0 are inside: 3.
+#  pyramid: lines x1 = 0, x2 = 0, x1 = x2, x1 = -x2 (the triangle edges x = +-1, y = +-1 lie on
+#    the square's boundary, and touch the small triangle only at its vertices): 8 cones.
+#    (No R^2: the triangulation only covers the square.)
+#  quadrants: lines x1 = 0 and x2 = 0 (the pieces' edges are the same lines): 4.
+VALID = {
+    "expr-R2": (_max3_net, "max(0, x1, x2)", None, 5),
+    "expr-box": (_max3_net, "max(0, x1, x2)", SQUARE, 5),
+    "expr-polyhedron": (_max3_net, "max(0, x1, x2)", TRIANGLE, 5),
+    "expr2-R2": (_minmax_net, ["max(x1, x2)", "min(x1, x2)"], None, 6),
+    "expr2-box": (_minmax_net, ["max(x1, x2)", "min(x1, x2)"], SQUARE, 6),
+    "expr2-polyhedron": (_minmax_net, ["max(x1, x2)", "min(x1, x2)"], TRIANGLE, 6),
+    "breakpoints-R": (_hat_net, HAT, None, 4),
+    "breakpoints-box": (_hat_net, HAT, {"box": [[-2, 2]]}, 4),
+    "breakpoints-polyhedron": (_hat_net, HAT, {"A": [[1], [-1]], "b": ["1/2", 2]}, 3),
+    "triangulation-box": (_pyramid_net, TRIANGULATION, SQUARE, 8),
+    "triangulation-polyhedron": (
+        _pyramid_net,
+        TRIANGULATION,
+        {"A": [[3, 2], [-3, 2], [0, -1]], "b": [2, 2, "1/2"]},
+        8,
+    ),
+    "pieces-R2": (_quadrant_net, PIECES, None, 4),
+    "pieces-box": (_quadrant_net, PIECES, SQUARE, 4),
+    "pieces-polyhedron": (_quadrant_net, PIECES, TRIANGLE, 4),
+    "network-R2": (_max3_net, _max3_reparam, None, 5),
+    "network-box": (_max3_net, _max3_reparam, SQUARE, 5),
+    "network-polyhedron": (_max3_net, _max3_reparam, TRIANGLE, 5),
+}
+
+
+@functools.cache
+def _cert_text(name: str) -> str:
+    make_net, target, domain, _ = VALID[name]
+    net = make_net()
+    if callable(target):
+        target = target()
+    elif isinstance(target, list) and isinstance(target[0], list):
+        target = {"format": "exactpwl.pwl", "version": 1, "input_dim": 1, "breakpoints": target}
+    v = certify(net, target, domain)
+    assert v.holds is True
+    return json.dumps(v.certificate())
+
+
+def _cert(name: str = "expr-box") -> dict:
+    return json.loads(_cert_text(name))
+
+
+@functools.cache
+def _cert_abs_text() -> str:
+    net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])  # relu(x) + relu(-x)
+    return json.dumps(certify(net, "abs(x1)", {"box": [[-1, 1]]}).certificate())
+
+
+def _cert_abs() -> dict:
+    return json.loads(_cert_abs_text())
+
+
+# ------------------------------------------------------------------------- 1. valid certificates
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_valid_certificate_every_target_kind_and_domain(name):
+    cert = _cert(name)
+    rep = check_certificate(cert)
+    assert rep.valid, rep.reason
+    assert rep.reason is None
+    assert rep.regions == VALID[name][3] == len(cert["regions"])
+
+
+def test_max3_regions_are_the_five_cones():
+    cert = _cert()
+    assert sorted(r["pattern"] for r in cert["regions"]) == sorted([A, B, C, D, E])
+    assert cert["program_neurons"] == 6
+    for r in cert["regions"]:  # facets name the hand-derived neighbours
+        assert {cert["regions"][f["neighbour"]]["pattern"] for f in r["facets"]} == NEIGHBOURS[r["pattern"]]
+
+
+def _random_layers(rng: random.Random) -> list:
+    n = rng.choice([1, 2, 2, 2, 3])
+    widths = [n] + [rng.randint(1, 3) for _ in range(rng.choice([1, 1, 2]))] + [rng.choice([1, 2])]
+    return [
+        (
+            [[rng.randint(-2, 2) for _ in range(widths[i - 1])] for _ in range(widths[i])],
+            [rng.randint(-2, 2) for _ in range(widths[i])],
+        )
+        for i in range(1, len(widths))
+    ]
+
+
+def _reparametrised(layers: list, rng: random.Random) -> list:
+    """Permute each hidden layer's units and scale unit j by a_j > 0: (w, b, v) -> (a w, a b, v / a).
+
+    relu(a z) = a relu(z) for a > 0, so the function is unchanged.
+    """
+    layers = [([list(r) for r in W], list(b)) for W, b in layers]
+    for k in range(len(layers) - 1):
+        W, b = layers[k]
+        m = len(b)
+        perm = rng.sample(range(m), m)
+        a = [rng.choice([F(2), F(3), F(1, 2), F(2, 3), F(5, 2), F(3, 7)]) for _ in range(m)]  # never 1
+        Wn, bn = layers[k + 1]
+        layers[k] = (
+            [[a[j] * v for v in W[perm[j]]] for j in range(m)],
+            [a[j] * b[perm[j]] for j in range(m)],
+        )
+        layers[k + 1] = ([[row[perm[j]] / a[j] for j in range(m)] for row in Wn], bn)
+    return layers
+
+
+def _random_domain(seed: int, n: int):
+    if seed % 3 == 0:
+        return None
+    if seed % 3 == 1:
+        return {"box": [[-1, 1]] * n}
+    return {"A": [[-1 if i == j else 0 for j in range(n)] for i in range(n)] + [[1] * n], "b": [1] * n + [1]}
+
+
+@functools.cache
+def _random_cert_text(seed: int) -> str:
+    rng = random.Random(seed)
+    layers = _random_layers(rng)
+    net, twin = Network.from_layers(layers), Network.from_layers(_reparametrised(layers, rng))
+    v = certify(net, twin, _random_domain(seed, net.input_dim))
+    assert v.holds is True
+    return json.dumps(v.certificate())
+
+
+SEEDS = range(30)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_valid_random_network_against_reparametrised_copy(seed):
+    cert = json.loads(_random_cert_text(seed))
+    assert cert["target"]["network"] != cert["network"]  # the copy is written differently
+    rep = check_certificate(cert)
+    assert rep.valid, rep.reason
+    assert rep.regions == len(cert["regions"])
+
+
+def test_valid_through_json_text_and_paths(tmp_path):
+    text = _cert_text("expr-box")
+    rep = check_certificate(text)
+    assert (rep.valid, rep.regions) == (True, 5)
+    p = tmp_path / "cert.json"
+    p.write_text(text)
+    for arg in (p, str(p)):
+        rep = check_certificate(arg)
+        assert (rep.valid, rep.regions, rep.reason) == (True, 5, None)
+
+
+def test_valid_json_numbers_are_read_exactly():
+    # the witness of A written as the JSON number 0.5 (= 1/2 exactly) and 0 as 0e3
+    cert = _cert()
+    cert["regions"][_idx(cert, A)]["point"] = ["1/2", "0"]
+    text = json.dumps(cert).replace('"point": ["1/2", "0"]', '"point": [0.5, 0e3]', 1)
+    assert "[0.5, 0e3]" in text
+    assert check_certificate(text).valid
+
+
+def test_bigger_domain_is_accepted_when_the_identity_is_global():
+    # max3 == max(0, x1, x2) everywhere and every inner row passes through the origin: on
+    # [-2, 2]^2 the same regions, facets and facet points prove the claim again, and the
+    # multipliers still index the same rows (each box row x_i <= 1 becomes x_i <= 2, which sorts
+    # into the same place, next to the inner row with the same normal and b = 0).
+    cert = _cert()
+    cert["domain"] = {"box": [["-2", "2"], ["-2", "2"]]}
+    assert check_certificate(cert).valid
+    # |x| on [-1, 1], re-read on R: the same two half-lines, no redundant row to re-index
+    cert = _cert_abs()
+    assert cert["domain"] == {"A": [["1"], ["-1"]], "b": ["1", "1"]}
+    assert check_certificate(cert).valid
+    cert["domain"] = None
+    assert check_certificate(cert).valid
+
+
+def test_domain_removed_reindexes_multipliers():
+    # On R^2 the rows of C are (-1,0;0) (0,-1;0) (1,-1;0): the multipliers' index 5 (x1 <= x2 in
+    # the box) no longer exists, so the certificate is wrong as written (C, D and E prove their
+    # redundant row with indices into the box's row list).
+    cert = _cert()
+    cert["domain"] = None
+    first = min(_idx(cert, p) for p in (C, D, E))
+    _assert_rejected(check_certificate(cert), (first + 1, None, "multiplier"))
+
+
+def test_cli_check_valid(cli, tmp_path):
+    p = tmp_path / "cert.json"
+    p.write_text(_cert_text("expr-box"))
+    r = cli("check", str(p))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "valid: every claim of the certificate checks out (5 regions)\n"
+    r = cli("check", str(p), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"valid": True, "regions": 5, "reason": None}
+
+
+def test_cli_certify_writes_a_certificate_that_checks(cli, tmp_path):
+    out = tmp_path / "cert.json"
+    r = cli("certify", str(MAX3), "--expr", "max(0, x1, x2)", "--box", "-1", "1", "--certificate", str(out))
+    assert r.returncode == 0, r.stderr
+    assert check_certificate(out).regions == 5
+    r = cli("check", str(out))
+    assert (r.returncode, r.stdout) == (0, "valid: every claim of the certificate checks out (5 regions)\n")
+
+
+# ------------------------------------------------------------------------- 2. tampering
+# Each case returns (tampered certificate, expected reason).  The expected reason is a tuple
+# (region number or None for "some region", row [a, b] or None, phrase) or a compiled regex.
+# A-region rows, sorted as the checker indexes them (primitive integer rows a.x <= b):
+#   0 (-1,0;0) u1 on / u2 off / u5 / u6 on    1 (-1,0;1) box    2 (-1,1;0) u3 off / u4 on
+#   3 (0,-1;1) box    4 (0,1;1) box    5 (1,0;1) box
+# C-region rows: 0 (-1,0;0) x1 >= 0    1 (-1,0;1)    2 (0,-1;0) u5 / u6 on: x2 >= 0
+#   3 (0,-1;1)    4 (0,1;1)    5 (1,-1;0) x1 <= x2    6 (1,0;1)
+# so x2 >= 0 is row 0 + row 5, the multipliers certify wrote.
+NOT_INSIDE = "the witness point is not strictly inside the region"
+NOT_ZERO = "network - target is not identically zero here"
+
+
+def _t_witness_outside():
+    cert = _cert()
+    i = _idx(cert, A)
+    cert["regions"][i]["point"] = ["-1/2", "0"]  # x1 < 0: in B, violates -x1 <= 0 of A
+    return cert, (i + 1, None, NOT_INSIDE)
+
+
+def _t_witness_on_inner_boundary():
+    cert = _cert()
+    i = _idx(cert, A)
+    cert["regions"][i]["point"] = ["1/2", "1/2"]  # on x2 = x1: row 2 of A has slack 0
+    return cert, (i + 1, None, NOT_INSIDE)
+
+
+def _t_witness_on_domain_boundary():
+    cert = _cert()
+    i = _idx(cert, A)
+    cert["regions"][i]["point"] = ["1", "0"]  # on x1 = 1, the box
+    return cert, (i + 1, None, NOT_INSIDE)
+
+
+def _t_witness_of_another_region():
+    cert = _cert()
+    i, j = _idx(cert, C), _idx(cert, E)
+    cert["regions"][i]["point"] = cert["regions"][j]["point"]  # E's witness has x1 < 0
+    return cert, (i + 1, None, NOT_INSIDE)
+
+
+def _t_facet_point_off_hyperplane():
+    cert = _cert()
+    i = _idx(cert, A)
+    _facet(cert["regions"][i], [-1, 0], 0)["point"] = ["1/4", "-1/2"]  # -x1 = -1/4, not 0
+    return cert, (i + 1, ([-1, 0], 0), "is not on its hyperplane")
+
+
+def _t_facet_point_on_another_row():
+    cert = _cert()
+    i = _idx(cert, A)
+    _facet(cert["regions"][i], [-1, 0], 0)["point"] = ["0", "0"]  # also on x2 = x1 (row 2)
+    return cert, (i + 1, ([-1, 0], 0), "is not in the facet's relative interior")
+
+
+def _t_facet_point_on_domain_corner():
+    cert = _cert()
+    i = _idx(cert, A)
+    _facet(cert["regions"][i], [-1, 0], 0)["point"] = ["0", "-1"]  # also on x2 = -1 (the box)
+    return cert, (i + 1, ([-1, 0], 0), "is not in the facet's relative interior")
+
+
+def _t_facet_point_beyond_the_facet():
+    cert = _cert()
+    i = _idx(cert, A)
+    # on the line x1 = 0 but with x2 > x1: the C-E facet, not a facet of A
+    _facet(cert["regions"][i], [-1, 0], 0)["point"] = ["0", "1/2"]
+    return cert, (i + 1, ([-1, 0], 0), "is not in the facet's relative interior")
+
+
+def _t_neighbour_wrong():
+    cert = _cert()
+    i, c = _idx(cert, A), _idx(cert, C)
+    _facet(cert["regions"][i], [-1, 0], 0)["neighbour"] = c  # across x1 = 0 from A lies B
+    return cert, (i + 1, ([-1, 0], 0), f"lies another region than region {c + 1}")
+
+
+def _t_neighbour_out_of_range():
+    cert = _cert()
+    i = _idx(cert, A)
+    _facet(cert["regions"][i], [-1, 0], 0)["neighbour"] = 5  # regions are numbered 0..4
+    return cert, (i + 1, ([-1, 0], 0), "names no valid neighbour")
+
+
+def _t_neighbour_negative():
+    # -1 would be the last region under Python indexing: make it the right one, so only the
+    # range check can catch it
+    cert = _cert()
+    last = cert["regions"][-1]["pattern"]
+    i = min(_idx(cert, p) for p in NEIGHBOURS[last])
+    f = next(f for f in cert["regions"][i]["facets"] if f["neighbour"] == 4)
+    f["neighbour"] = -1
+    row = ([int(v) for v in f["a"]], int(f["b"]))
+    return cert, (i + 1, row, "names no valid neighbour")
+
+
+def _changed_patterns(cert: dict, changed: list[str]):
+    """The expected reason when the regions first listed with patterns ``changed`` got a pattern
+    whose polyhedron does not contain their witness: each of them fails its witness check, and
+    each of their neighbours fails on the facet that points to them (the pattern across is the
+    old one).  The first of these in list order is reported."""
+    own = {_idx(cert, p) for p in changed}
+    near = {_idx(cert, q) for p in changed for q in NEIGHBOURS[p]} - own
+    first = min(own | near)
+    if first in own:
+        return (first + 1, None, NOT_INSIDE)
+    return (first + 1, None, "lies another region than region")
+
+
+def _t_swap_patterns():
+    cert = _cert()
+    expected = _changed_patterns(cert, [A, B])
+    i, j = _idx(cert, A), _idx(cert, B)
+    ri, rj = cert["regions"][i], cert["regions"][j]
+    ri["pattern"], rj["pattern"] = rj["pattern"], ri["pattern"]
+    # A's witness (x1 > 0) is outside B's polyhedron (x1 <= 0) and vice versa
+    return cert, expected
+
+
+def _t_swap_whole_regions():
+    # swap the entries of A and B without renumbering: every region adjacent to A or B (all but
+    # E: the cycle A-B, A-C, B-D, C-E, D-E) now names the wrong index across that facet
+    cert = _cert()
+    i, j = _idx(cert, A), _idx(cert, B)
+    regs = cert["regions"]
+    regs[i], regs[j] = regs[j], regs[i]
+    first = min(k for k, r in enumerate(regs) if r["pattern"] != E)
+    return cert, (first + 1, None, "lies another region than region")
+
+
+def _t_flip_bit():
+    cert = _cert()
+    expected = _changed_patterns(cert, [A])
+    cert["regions"][_idx(cert, A)]["pattern"] = "0" + A[1:]  # u1 off needs x1 <= 0; A's witness has x1 = 1/2
+    return cert, expected
+
+
+def _t_flip_bit_layer_two():
+    cert = _cert()
+    expected = _changed_patterns(cert, [E])
+    cert["regions"][_idx(cert, E)]["pattern"] = (
+        E[:4] + "0" + E[5]
+    )  # u5 off needs x2 <= 0; E's witness has x2 > 0
+    return cert, expected
+
+
+def _t_remove_facet():
+    cert = _cert()
+    i = _idx(cert, A)
+    reg = cert["regions"][i]
+    reg["facets"].remove(_facet(reg, [-1, 1], 0))
+    return cert, (i + 1, ([-1, 1], 0), "is neither a facet with a neighbour nor proved redundant")
+
+
+def _t_remove_redundant():
+    cert = _cert()
+    i = _idx(cert, C)
+    cert["regions"][i]["redundant"] = []
+    return cert, (i + 1, ([0, -1], 0), "is neither a facet with a neighbour nor proved redundant")
+
+
+def _c_redundant(cert):
+    i = _idx(cert, C)
+    (red,) = cert["regions"][i]["redundant"]
+    assert ([int(v) for v in red["a"]], int(red["b"])) == ([0, -1], 0)
+    assert sorted((j, F(y)) for j, y in red["multipliers"]) == [(0, 1), (5, 1)]  # as derived above
+    return i, red
+
+
+def _t_multiplier_negative():
+    cert = _cert()
+    i, red = _c_redundant(cert)
+    # -1 * (x2 <= 1) is -x2 <= -1 <= 0: the sums match, but a negative multiplier proves nothing
+    red["multipliers"] = [[4, "-1"]]
+    return cert, (i + 1, ([0, -1], 0), "invalid multiplier")
+
+
+def _t_multiplier_not_summing():
+    cert = _cert()
+    i, red = _c_redundant(cert)
+    red["multipliers"] = [[0, "2"], [5, "1"]]  # 2(-1, 0) + (1, -1) = (-1, -1) != (0, -1)
+    return cert, (i + 1, ([0, -1], 0), "the multipliers do not prove row")
+
+
+def _t_multiplier_circular():
+    cert = _cert()
+    i, red = _c_redundant(cert)
+    red["multipliers"] = [[2, "1"]]  # row 2 is x2 >= 0 itself
+    return cert, (i + 1, ([0, -1], 0), "invalid multiplier")
+
+
+def _t_multiplier_index_out_of_range():
+    cert = _cert()
+    i, red = _c_redundant(cert)
+    red["multipliers"] = [[0, "1"], [7, "1"]]  # C has 7 rows, 0..6
+    return cert, (i + 1, ([0, -1], 0), "invalid multiplier")
+
+
+def _t_facet_claimed_redundant():
+    # x2 - x1 <= 0 is a facet of A; (-x1 <= 0) + (x2 <= 1) has the right normal but only
+    # proves x2 - x1 <= 1
+    cert = _cert()
+    i = _idx(cert, A)
+    reg = cert["regions"][i]
+    reg["facets"].remove(_facet(reg, [-1, 1], 0))
+    reg["redundant"] = [{"a": ["-1", "1"], "b": "0", "multipliers": [[0, "1"], [4, "1"]]}]
+    return cert, (i + 1, ([-1, 1], 0), "the multipliers do not prove row")
+
+
+def _t_network_weight():
+    # relu(x1) -> relu(2 x1): no hyperplane moves, but for x1 > 0 the network is x1 larger
+    # (at (1/2, 0): 1 against max(0, 1/2, 0) = 1/2).  A and C are the regions with x1 > 0.
+    cert = _cert()
+    cert["network"]["layers"][0]["weights"][0] = ["2", "0"]
+    first = min(_idx(cert, A), _idx(cert, C))
+    return cert, (first + 1, None, NOT_ZERO)
+
+
+def _t_network_hyperplane():
+    # relu(x2 - x1) -> relu(2 x2 - x1): at (1/2, 1/2) the network is relu(1/2 + 1/2) = 1, not 1/2;
+    # the regions' rows move, so some region fails (which check first depends on the order)
+    cert = _cert()
+    cert["network"]["layers"][0]["weights"][2] = ["-1", "2"]
+    return cert, re.compile(r"region \d+: ")
+
+
+def _t_network_output_bias():
+    # network + 1: no row changes, so region 1 passes its witness check and fails the claim
+    cert = _cert()
+    cert["network"]["layers"][-1]["biases"] = ["1"]
+    return cert, (1, None, NOT_ZERO)
+
+
+def _t_target_expression():
+    # max(0, x1, 2 x2) has the same program shape (six ReLUs) but differs at (-1/2, 1/2):
+    # 1 against 1/2; its hyperplane x1 = 2 x2 is no row of the listed regions
+    cert = _cert()
+    cert["target"]["expr"] = "max(0, x1, 2*x2)"
+    return cert, re.compile(r"region \d+: ")
+
+
+def _t_target_constant():
+    cert = _cert()
+    cert["target"]["expr"] = "max(0, x1, x2) + 1/3"  # compiles to the same units, output + 1/3
+    return cert, (1, None, NOT_ZERO)
+
+
+def _t_duplicate_region():
+    cert = _cert()
+    cert["regions"].append(_copy(cert["regions"][_idx(cert, C)]))
+    return cert, (None, None, "two regions have the same pattern")
+
+
+def _t_pieces_wrong_piece():
+    # the region with witness in x1 > 0, x2 > 0 claims piece 3 (x1 <= 0, x2 <= 0)
+    cert = _cert("pieces-box")
+    i = next(k for k, r in enumerate(cert["regions"]) if all(F(v) > 0 for v in r["point"]))
+    assert cert["regions"][i]["piece"] == 0
+    cert["regions"][i]["piece"] = 2
+    return cert, (i + 1, None, "the witness point is not strictly inside piece 3")
+
+
+def _t_pieces_piece_index_out_of_range():
+    cert = _cert("pieces-box")
+    cert["regions"][0]["piece"] = 4
+    return cert, (1, None, "no valid 'piece' index")
+
+
+def _t_pieces_changed_map():
+    # piece 1 (x1, x2 >= 0) now says x1 + 2 x2: at (1/2, 1/2) the network gives 1, not 3/2
+    cert = _cert("pieces-box")
+    cert["target"]["pieces"][0]["w"][0] = [1, 2]
+    i = next(k for k, r in enumerate(cert["regions"]) if r["piece"] == 0)
+    return cert, (i + 1, None, "the network differs from piece 1 here")
+
+
+@functools.cache
+def _cut_cert_text() -> str:
+    # relu(x) - relu(x - 3/2) equals relu(x) on [-1, 1] (the second unit never fires there),
+    # but not on [-2, 2]: at x = 2 it is 3/2, relu(2) = 2.
+    net = Network.from_layers([([[1], [1]], [0, "-3/2"]), ([[1, -1]], [0])])
+    return json.dumps(certify(net, "relu(x1)", {"box": [[-1, 1]]}).certificate())
+
+
+def _t_domain_bigger():
+    # Program units: u1 = relu(x), u2 = relu(x - 3/2), t = relu(x).  Region 101 (x > 0) has rows
+    # (-1;0) (-1;1) (1;1) (2;3), and 2x <= 3 is proved by 2 * row 2 (x <= 1).  With the box
+    # [-2, 2] its rows are (-1;0) (-1;2) (1;2) (2;3): 2 * row 2 is 2x <= 4, which does not give
+    # 2x <= 3 -- and no multipliers can, since x = 2 is now in the region.
+    cert = json.loads(_cut_cert_text())
+    i = _idx(cert, "101")
+    assert cert["regions"][i]["redundant"] == [{"a": ["2"], "b": "3", "multipliers": [[2, "2"]]}]
+    cert["domain"] = {"box": [["-2", "2"]]}
+    return cert, (i + 1, ([2], 3), "the multipliers do not prove row")
+
+
+@functools.cache
+def _dead_cert_text() -> str:
+    # relu(relu(x)) against relu(x1) on R; units in pattern order: u1 = relu(x), t = relu(x)
+    # (layer 1) and u2 = relu(u1) (layer 2).  Regions 111 (x > 0) and 000 (x < 0).
+    net = Network.from_layers([([[1]], [0]), ([[1]], [0]), ([[1]], [0])])
+    return json.dumps(certify(net, "relu(x1)").certificate())
+
+
+def _t_flip_dead_unit():
+    # In 000 the pre-activation of u2 is u1 = 0 identically, so claiming u2 active adds only the
+    # trivial row 0 <= 0: the polyhedron and the map are unchanged, the witness is still strictly
+    # inside.  Only the pattern check at the witness (000 there) can catch it -- or, if the other
+    # region comes first, its facet check (across x = 0 lies 000, not 001).
+    cert = json.loads(_dead_cert_text())
+    i, j = _idx(cert, "000"), _idx(cert, "111")
+    cert["regions"][i]["pattern"] = "001"
+    if i < j:
+        return cert, (i + 1, None, "the witness point does not have the claimed pattern")
+    return cert, (j + 1, ([-1], 0), f"lies another region than region {i + 1}")
+
+
+TAMPERS = {f.__name__[3:]: f for f in [v for k, v in list(globals().items()) if k.startswith("_t_")]}
+
+
+def _assert_rejected(rep, expected) -> None:
+    assert rep.valid is False
+    assert isinstance(rep.reason, str)
+    if isinstance(expected, re.Pattern):
+        assert expected.match(rep.reason), rep.reason
+        return
+    region, row, phrase = expected
+    if region is not None:
+        assert rep.reason.startswith(f"region {region}: "), rep.reason
+    if row is not None:
+        assert f"row {_row(*row)}" in rep.reason, rep.reason
+    assert phrase in rep.reason, rep.reason
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERS))
+def test_tampered_certificate_is_rejected(case):
+    cert, expected = TAMPERS[case]()
+    _assert_rejected(check_certificate(cert), expected)
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERS))
+def test_tampered_certificate_cli_exit_1(cli, tmp_path, case):
+    cert, expected = TAMPERS[case]()
+    p = tmp_path / "cert.json"
+    p.write_text(json.dumps(cert))
+    r = cli("check", str(p))
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.startswith("rejected: ") and r.stdout.endswith("\n") and r.stdout.count("\n") == 1
+    rep = check_certificate(cert)
+    assert r.stdout == f"rejected: {rep.reason}\n"
+    _assert_rejected(rep, expected)
+
+
+def _max3_without(pattern: str, redirect: str) -> dict:
+    """Drop a region, renumber the others' neighbours, and send the facets that pointed to the
+    dropped region to the region of pattern ``redirect`` instead."""
+    cert = _cert()
+    k = _idx(cert, pattern)
+    del cert["regions"][k]
+    new = _idx(cert, redirect)
+    for reg in cert["regions"]:
+        for f in reg["facets"]:
+            q = f["neighbour"]
+            f["neighbour"] = new if q == k else (q - 1 if q > k else q)
+    return cert
+
+
+@pytest.mark.parametrize("dropped", [A, B, C, D, E])
+def test_dropped_region_renumbered_is_rejected(dropped):
+    # Whatever region the orphaned facets are sent to, across them lies the dropped region, whose
+    # pattern is no longer listed: the first region (in list order) adjacent to the dropped one
+    # fails on that facet.  Every listed region is otherwise as certified.
+    for redirect in sorted({A, B, C, D, E} - {dropped}):
+        cert = _max3_without(dropped, redirect)
+        rep = check_certificate(cert)
+        first = min(_idx(cert, p) for p in NEIGHBOURS[dropped])
+        _assert_rejected(
+            rep, (first + 1, None, f"lies another region than region {_idx(cert, redirect) + 1}")
+        )
+
+
+@pytest.mark.parametrize("dropped", [A, B, C, D, E])
+def test_dropped_region_not_renumbered_is_rejected(dropped):
+    cert = _cert()
+    del cert["regions"][_idx(cert, dropped)]
+    rep = check_certificate(cert)
+    _assert_rejected(rep, re.compile(r"region \d+: (across )?row .* (lies another region|names no valid)"))
+
+
+def test_random_certificates_tampered_are_rejected():
+    """On the random network/copy certificates, tampering that is wrong by construction:
+
+    - the target's output bias + 1: no row changes, so region 1 keeps its witness and the
+      difference there is the constant -1;
+    - a dropped region (renumbered): its witness is interior to it and to no other region,
+      so the rest cannot cover the domain;
+    - a flipped pattern bit: the pattern at the (unchanged) witness is the old one;
+    - a facet's neighbour replaced by another index: the pattern across is that of the true
+      neighbour, and patterns are distinct;
+    - a negative multiplier.
+    """
+    done = dict.fromkeys(["bias", "drop", "flip", "neighbour", "multiplier"], 0)
+    any_region = re.compile(r"(region \d+: |two regions have the same pattern)")
+    for seed in SEEDS:
+        rng = random.Random(1000 + seed)
+        base = json.loads(_random_cert_text(seed))
+        regs = base["regions"]
+
+        cert = _copy(base)
+        layer = cert["target"]["network"]["layers"][-1]
+        layer["biases"][0] = str(F(layer["biases"][0]) + 1)
+        _assert_rejected(check_certificate(cert), (1, None, NOT_ZERO))
+        done["bias"] += 1
+
+        if len(regs) > 1:
+            cert = _copy(base)
+            k = rng.randrange(len(regs))
+            del cert["regions"][k]
+            for reg in cert["regions"]:
+                for f in reg["facets"]:
+                    q = f["neighbour"]
+                    f["neighbour"] = (q - 1 if q > k else q) if q != k else rng.randrange(len(regs) - 1)
+            _assert_rejected(check_certificate(cert), any_region)
+            done["drop"] += 1
+
+        if base["program_neurons"] > 0:
+            cert = _copy(base)
+            reg = rng.choice(cert["regions"])
+            t = rng.randrange(len(reg["pattern"]))
+            reg["pattern"] = reg["pattern"][:t] + "10"[int(reg["pattern"][t])] + reg["pattern"][t + 1 :]
+            _assert_rejected(check_certificate(cert), any_region)
+            done["flip"] += 1
+
+        facets = [(i, j) for i, r in enumerate(regs) for j in range(len(r["facets"]))]
+        if facets and len(regs) > 1:
+            cert = _copy(base)
+            i, j = rng.choice(facets)
+            f = cert["regions"][i]["facets"][j]
+            f["neighbour"] = rng.choice([q for q in range(len(regs)) if q != f["neighbour"]])
+            _assert_rejected(check_certificate(cert), (i + 1, None, "lies another region than region"))
+            done["neighbour"] += 1
+
+        reds = [(i, j) for i, r in enumerate(regs) for j in range(len(r["redundant"]))]
+        if reds:
+            cert = _copy(base)
+            i, j = rng.choice(reds)
+            red = cert["regions"][i]["redundant"][j]
+            red["multipliers"][0][1] = "-1"
+            _assert_rejected(check_certificate(cert), (None, None, "multiplier"))
+            done["multiplier"] += 1
+    # every kind of tampering was exercised on several networks
+    assert done["bias"] == 30 and min(done.values()) >= 5, done
+
+
+# ------------------------------------------------------------------------- checker soundness bugs
+def test_overlapping_pieces_with_different_maps_are_not_accepted():
+    """Target pieces 1 (value 0) and 2 (value x) both cover [-1, 1]; the target is not a function
+    there (exactpwl evaluates it as piece 1, i.e. 0, and certify refuses it as overlapping).  The
+    network x equals piece 2 only; the certificate claiming piece 2 must be rejected.
+
+    Program: cut units z = x - 1 and z = -x - 1 (both off on the domain [-1/2, 1/2]).  Region 00
+    has rows (-2;1) (-1;1) (1;1) (2;1), the domain's are (-2;1) and (2;1); -x <= 1 is 1/2 row 0,
+    x <= 1 is 1/2 row 3.
+    """
+    target = {
+        "format": "exactpwl.pwl",
+        "version": 1,
+        "input_dim": 1,
+        "pieces": [
+            {"A": [["1"], ["-1"]], "b": ["1", "1"], "w": [["0"]], "c": ["0"]},
+            {"A": [["1"], ["-1"]], "b": ["1", "1"], "w": [["1"]], "c": ["0"]},
+        ],
+    }
+    network = {
+        "format": "exactpwl.network",
+        "version": 1,
+        "input_dim": 1,
+        "layers": [{"weights": [["1"]], "biases": ["0"], "activation": "linear"}],
+    }
+    cert = {
+        "format": "exactpwl.certificate",
+        "version": 1,
+        "claim": "network == target on domain",
+        "network": network,
+        "target": target,
+        "domain": {"box": [["-1/2", "1/2"]]},
+        "program_neurons": 2,
+        "regions": [
+            {
+                "pattern": "00",
+                "point": ["1/4"],
+                "piece": 1,
+                "facets": [],
+                "redundant": [
+                    {"a": ["-1"], "b": "1", "multipliers": [[0, "1/2"]]},
+                    {"a": ["1"], "b": "1", "multipliers": [[3, "1/2"]]},
+                ],
+            }
+        ],
+    }
+    with pytest.raises(InputError, match="overlap"):
+        certify(Network.from_dict(network), target, {"box": [[-1, 1]]})
+    rep = check_certificate(cert)
+    assert rep.valid is False, "accepted: network x == a target whose value at 1/4 is 0 (piece 1)"
+
+
+# ------------------------------------------------------------------------- 3. malformed input
+def _m(path: list, value=None, delete: bool = False):
+    def make():
+        cert = _cert()
+        obj = cert
+        for k in path[:-1]:
+            obj = obj[k]
+        if delete:
+            del obj[path[-1]]
+        else:
+            obj[path[-1]] = value
+        return cert
+
+    return make
+
+
+def _text(t: str):
+    return lambda: t
+
+
+MALFORMED = {
+    "not-json": _text('{"format": "exactpwl.certificate", '),
+    "json-list": _text("[1, 2, 3]"),
+    "nan-literal": lambda: json.dumps(_m(["regions", 0, "point"], [float("nan"), "0"])()),  # NaN in the text
+    "wrong-format": _m(["format"], "exactpwl.network"),
+    "wrong-version": _m(["version"], 2),
+    "version-string": _m(["version"], "1"),
+    "version-true": _m(["version"], True),
+    "missing-format": _m(["format"], delete=True),
+    "missing-network": _m(["network"], delete=True),
+    "missing-target": _m(["target"], delete=True),
+    "missing-domain": _m(["domain"], delete=True),
+    "missing-program_neurons": _m(["program_neurons"], delete=True),
+    "missing-regions": _m(["regions"], delete=True),
+    "missing-pattern": _m(["regions", 0, "pattern"], delete=True),
+    "missing-point": _m(["regions", 0, "point"], delete=True),
+    "wrong-program_neurons": _m(["program_neurons"], 7),
+    "no-regions": _m(["regions"], []),
+    "pattern-short": _m(["regions", 0, "pattern"], "10011"),
+    "pattern-long": _m(["regions", 0, "pattern"], "1001110"),
+    "pattern-letter": _m(["regions", 0, "pattern"], "10011x"),
+    "pattern-space": _m(["regions", 0, "pattern"], "100 11"),
+    "pattern-list": _m(["regions", 0, "pattern"], [1, 0, 0, 1, 1, 1]),
+    "point-1d": _m(["regions", 0, "point"], ["1/2"]),
+    "point-3d": _m(["regions", 0, "point"], ["1/2", "0", "0"]),
+    "facet-point-1d": _m(["regions", 0, "facets", 0, "point"], ["0"]),
+    "facet-a-3d": _m(["regions", 0, "facets", 0, "a"], ["-1", "0", "0"]),
+    "point-nan-string": _m(["regions", 0, "point"], ["NaN", "0"]),
+    "point-nan-float": _m(["regions", 0, "point"], [float("nan"), "0"]),
+    "point-infinity": _m(["regions", 0, "point"], ["Infinity", "0"]),
+    "point-division-by-zero": _m(["regions", 0, "point"], ["1/0", "0"]),
+    "point-empty-string": _m(["regions", 0, "point"], ["", "0"]),
+    "facet-b-nan": _m(["regions", 0, "facets", 0, "b"], "nan"),
+    "network-activation": _m(["network", "layers", 0, "activation"], "tanh"),
+    "target-expr": _m(["target", "expr"], "max(0, x1"),
+    "domain-list": _m(["domain"], [[-1, 1], [-1, 1]]),
+    "domain-nan": _m(["domain"], {"box": [["NaN", "1"], ["-1", "1"]]}),
+    "facets-null": _m(["regions", 0, "facets"], None),
+    "domain-box-3d": _m(["domain"], {"box": [[-1, 1]] * 3}),
+    "domain-box-1d": _m(["domain"], {"box": [[-1, 1]]}),
+    "domain-box-not-pairs": _m(["domain"], {"box": [[-1], [1]]}),
+    "domain-A-row-3d": _m(
+        ["domain"], {"A": [[1, 0, 5], [-1, 0, 5], [0, 1, 5], [0, -1, 5]], "b": [1, 1, 1, 1]}
+    ),
+    "domain-A-b-lengths": _m(["domain"], {"A": [[1, 0], [-1, 0], [0, 1], [0, -1]], "b": [1, 1, 1]}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_certificate_raises_input_error(case):
+    cert = MALFORMED[case]()
+    with pytest.raises(InputError):
+        check_certificate(cert)
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_certificate_cli_exit_2(cli, tmp_path, case):
+    cert = MALFORMED[case]()
+    p = tmp_path / "cert.json"
+    p.write_text(cert if isinstance(cert, str) else json.dumps(cert))  # float nan -> NaN literal
+    r = cli("check", str(p))
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stdout == ""
+    assert r.stderr.startswith("exactpwl: error: ") and r.stderr.count("\n") == 1, r.stderr
+
+
+def test_missing_file_and_non_certificate_argument():
+    with pytest.raises(InputError, match="cannot read"):
+        check_certificate(Path("/nonexistent/cert.json"))
+    with pytest.raises(InputError):
+        check_certificate(42)
+
+
+# ------------------------------------------------------------------------- 4. independence
+FORBIDDEN = [
+    "exactpwl.regions",
+    "exactpwl.region_graph",
+    "exactpwl.certify",
+    "exactpwl.verdict",
+    "exactpwl.lp",
+    "exactpwl.polyhedron",
+    "ppl",
+    "highspy",
+]
+_LOADED = (
+    "import json, sys\n"
+    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('exactpwl', 'ppl', 'highspy'))))\n"
+)
+
+
+def _modules_after(code: str) -> set[str]:
+    r = subprocess.run(
+        [sys.executable, "-c", code + "\n" + _LOADED], cwd=ROOT, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    return set(json.loads(r.stdout))
+
+
+def test_import_check_loads_no_enumerator_and_no_lp():
+    loaded = _modules_after("import exactpwl.check")
+    assert "exactpwl.check" in loaded
+    assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
+
+
+def test_the_forbidden_names_are_the_real_modules():
+    # control: certify does load the enumerator and the polyhedra kernel under these names, so
+    # the test above would see them
+    loaded = _modules_after("from exactpwl import certify\nassert callable(certify)")
+    assert {"exactpwl.polyhedron", "exactpwl.lp", "ppl"} <= loaded
+    assert loaded & {"exactpwl.regions", "exactpwl.region_graph"}
+
+
+@pytest.mark.parametrize(
+    "name", ["expr-box", "expr2-R2", "breakpoints-box", "pieces-box", "network-box", "triangulation-box"]
+)
+def test_checking_a_certificate_loads_no_enumerator_and_no_lp(tmp_path, name):
+    """Not only the import: checking a certificate of any target kind must not call polyhedra
+    or LP code either (docs/certificate.md: 'without calling the region enumerator or any LP
+    solver')."""
+    p = tmp_path / "cert.json"
+    p.write_text(_cert_text(name))
+    loaded = _modules_after(
+        f"from exactpwl.check import check_certificate\nassert check_certificate({str(p)!r}).valid"
+    )
+    assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
+
+
+def test_public_names_are_the_functions():
+    # the package imports lazily; its names must still be the documented functions, not modules
+    code = (
+        "import exactpwl\n"
+        "from exactpwl import certify, check_certificate, regions\n"
+        "import exactpwl.check\n"
+        "assert callable(certify) and callable(check_certificate) and callable(regions)\n"
+        "assert callable(exactpwl.certify) and callable(exactpwl.check_certificate)\n"
+        "assert callable(exactpwl.regions)\n"
+    )
+    _modules_after(code)
