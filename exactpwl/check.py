@@ -1,7 +1,7 @@
 """Independent re-verification of a certificate (docs/certificate.md).
 
-This module re-checks every claim written in a certificate with ``fractions.Fraction``
-arithmetic.  It imports the number layer, the network and target readers and the target
+This module re-checks every claim written in a certificate in exact rational arithmetic
+(python-flint ``fmpq``).  It imports the number layer, the network and target readers and the target
 compiler, and nothing of the region enumerator or of any LP code: it finds nothing, it only
 verifies.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from flint import fmpq, fmpq_mat
 
 from .errors import InputError
 from .network import Network
-from .numbers import load_json, primitive_row, to_fmpq, to_fraction
+from .numbers import load_json, primitive_row, to_fmpq
 from .pwl import PWL, joint_program
 
 __all__ = ["CheckReport", "check_certificate"]
@@ -88,8 +87,8 @@ def _strings(d: Any) -> Any:
     return d
 
 
-def _q(v: Any, where: str) -> Fraction:
-    return to_fraction(to_fmpq(v, where))
+def _q(v: Any, where: str) -> fmpq:
+    return to_fmpq(v, where)
 
 
 class _Checker:
@@ -157,12 +156,12 @@ class _Checker:
         raise InputError("certificate domain: expected {'box': ...} or {'A': ..., 'b': ...}")
 
     # ---------------------------------------------------------------- the program, exactly
-    def pattern_at(self, x: Sequence[Fraction], directions: Sequence[Sequence[Fraction]] = ()) -> str:
+    def pattern_at(self, x: Sequence[fmpq], directions: Sequence[Sequence[Any]] = ()) -> str:
         """Pattern at x + e d1 + e^2 d2 ... for small e > 0 (value first, then derivatives)."""
         cols = [list(x), *[list(d) for d in directions]]
         m = len(cols)
         ones = [1] + [0] * (m - 1)  # multiplies the bias column
-        X = fmpq_mat(self.n + 1, m, [_f(c[i]) for i in range(self.n) for c in cols] + ones)
+        X = fmpq_mat(self.n + 1, m, [c[i] for i in range(self.n) for c in cols] + ones)
         bits = []
         for Wb, mask in self.layers:
             Z = (Wb * X).entries()
@@ -177,7 +176,7 @@ class _Checker:
             X = fmpq_mat(len(mask) + 1, m, [v if keep[i // m] else 0 for i, v in enumerate(Z)] + ones)
         return "".join(bits)
 
-    def maps(self, pattern: str) -> tuple[list[Row], list[tuple[list[Fraction], Fraction]]]:
+    def maps(self, pattern: str) -> tuple[list[Row], list[tuple[list[fmpq], fmpq]]]:
         """The rows of the pattern's polyhedron (primitive, distinct, sorted) and the output maps."""
         n = self.n
         # M: the current layer's values as affine functions [A | c] of x, plus the row [0 | 1]
@@ -208,7 +207,7 @@ class _Checker:
             )
         rows.update(r for r in self.domain if any(r[0]) or r[1] < 0)
         outs = [
-            ([to_fraction(M[i, k]) for k in range(n)], to_fraction(M[i, n])) for i in range(M.nrows() - 1)
+            ([M[i, k] for k in range(n)], M[i, n]) for i in range(M.nrows() - 1)
         ]
         return sorted(rows), outs
 
@@ -253,8 +252,8 @@ class _Checker:
                 if all(_slack(r, x) >= 0 for r in other.rows) and (other.W, other.c) != (piece.W, piece.c):
                     raise _Reject(f"{where}: pieces {k + 1} and {j + 1} overlap here with different maps")
             for o, (a, c) in enumerate(outs):
-                wa = [to_fraction(piece.W[o, j]) for j in range(self.n)]
-                if wa != a or to_fraction(piece.c[o, 0]) != c:
+                wa = [piece.W[o, j] for j in range(self.n)]
+                if wa != a or piece.c[o, 0] != c:
                     raise _Reject(f"{where}: the network differs from piece {k + 1} here")
         # coverage: every row that is not the domain's is a facet with a neighbour, or implied
         domain = set(self.domain)
@@ -286,15 +285,15 @@ class _Checker:
         q = f.get("neighbour")
         if not isinstance(q, int) or isinstance(q, bool) or not 0 <= q < len(patterns):
             raise _Reject(f"{where}: row {_show(r)} names no valid neighbour")
-        if self.pattern_at(p, [[Fraction(v) for v in r[0]]]) != patterns[q]:
+        if self.pattern_at(p, [list(r[0])]) != patterns[q]:
             raise _Reject(f"{where}: across row {_show(r)} lies another region than region {q + 1}")
 
     def check_redundant(self, where: str, r: Row, rows: list[Row], f: dict) -> None:
         ys = f.get("multipliers")
         if not isinstance(ys, list) or not ys:
             raise _Reject(f"{where}: row {_show(r)} has no multipliers")
-        combo = [Fraction(0)] * self.n
-        rhs = Fraction(0)
+        combo = [fmpq(0)] * self.n
+        rhs = fmpq(0)
         for item in ys:
             if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], int):
                 raise _Reject(f"{where}: malformed multiplier for row {_show(r)}")
@@ -305,10 +304,10 @@ class _Checker:
             for k in range(self.n):
                 combo[k] += y * a[k]
             rhs += y * b
-        if combo != [Fraction(v) for v in r[0]] or rhs > r[1]:
+        if combo != [fmpq(v) for v in r[0]] or rhs > r[1]:
             raise _Reject(f"{where}: the multipliers do not prove row {_show(r)} redundant")
 
-    def point(self, v: Any, where: str) -> list[Fraction]:
+    def point(self, v: Any, where: str) -> list[fmpq]:
         if not isinstance(v, list) or len(v) != self.n:
             raise InputError(f"certificate {where}: a point must list {self.n} numbers")
         return [_q(x, f"certificate {where}") for x in v]
@@ -319,13 +318,13 @@ class _Checker:
         return primitive_row([_q(v, where) for v in f["a"]], _q(f.get("b"), where))
 
 
-def _f(v: Fraction) -> fmpq:
-    return fmpq(v.numerator, v.denominator)
-
-
-def _slack(r: Row, x: Sequence[Fraction]) -> Fraction:
+def _slack(r: Row, x: Sequence[fmpq]) -> fmpq:
     a, b = r
-    return b - sum(ai * xi for ai, xi in zip(a, x))
+    s = fmpq(b)
+    for ai, xi in zip(a, x):
+        if ai:
+            s -= ai * xi
+    return s
 
 
 def _show(r: Row) -> str:

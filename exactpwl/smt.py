@@ -85,7 +85,12 @@ def _target_terms(target: Any, xs: Sequence[Any], solver: Any) -> list:
 
 
 def _solve(net: Network, target: Any, domain: Any):
+    from .polyhedron import as_domain
+    from .verdict import as_target
+
     z3 = _z3()
+    target = as_target(target, net.input_dim)
+    domain = as_domain(domain, net.input_dim)
     xs = [z3.Real(f"x{i + 1}") for i in range(net.input_dim)]
     s = z3.Solver()
     if domain is not None:
@@ -98,7 +103,10 @@ def _solve(net: Network, target: Any, domain: Any):
 
 
 def z3_differs(net: Network, target: Any, domain: Any = None) -> bool:
-    """True when z3 finds x in the domain with network(x) != target(x); False when it proves none."""
+    """True when z3 finds x in the domain with network(x) != target(x); False when it proves none.
+
+    ``target`` and ``domain`` are taken in every form ``certify`` takes.
+    """
     z3 = _z3()
     s, _ = _solve(net, target, domain)
     r = s.check()
