@@ -206,9 +206,7 @@ class _Checker:
                 len(mask) + 1, w, [v if keep[i // w] else 0 for i, v in enumerate(ent)] + [0] * n + [1]
             )
         rows.update(r for r in self.domain if any(r[0]) or r[1] < 0)
-        outs = [
-            ([M[i, k] for k in range(n)], M[i, n]) for i in range(M.nrows() - 1)
-        ]
+        outs = [([M[i, k] for k in range(n)], M[i, n]) for i in range(M.nrows() - 1)]
         return sorted(rows), outs
 
     # ---------------------------------------------------------------- the checks
