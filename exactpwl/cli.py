@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
     c.add_argument("--json", action="store_true", help="print one JSON object")
 
+    co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
+    co.add_argument("target", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
+    co.add_argument("--method", required=True, metavar="NAME", help="construction method (see --list)")
+    co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
+    co.add_argument("--certify", action="store_true", help="also certify the result exactly")
+
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
     pl.add_argument("net", help="network JSON file (exactpwl.network)")
     pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
@@ -204,6 +210,29 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     return EXIT_OK if v.holds else (EXIT_CAP if v.holds is None else EXIT_REFUTED)
 
 
+def _cmd_construct(args: argparse.Namespace) -> int:
+    from .construct import methods
+
+    available = methods()
+    if args.method not in available:
+        names = ", ".join(sorted(available)) or "none"
+        raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
+    path = Path(args.target)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    c = available[args.method].build(load_json(text, str(path)))
+    if args.output:
+        c.network.save(args.output)
+    print(c)
+    if args.certify:
+        v = c.certify()
+        print(f"certified: {'holds' if v.holds else 'REFUTED'} on {v.regions} regions")
+        return EXIT_OK if v.holds else EXIT_REFUTED
+    return EXIT_OK
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plot import plot_regions
 
@@ -238,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "regions": _cmd_regions,
             "certify": _cmd_certify,
             "check": _cmd_check,
+            "construct": _cmd_construct,
             "plot": _cmd_plot,
         }
         return commands[args.command](args)

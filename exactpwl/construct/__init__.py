@@ -1,0 +1,204 @@
+"""Constructions: networks built from a target or data set, each with its derivation as data.
+
+A ``Construction`` holds the network, the target it represents, the domain where that is claimed
+and the ordered derivation steps (what was chosen, the formula, the exact numbers), so that the
+text (and later LaTeX) rendering and the certification both come from one object.
+
+One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
+
+* ``one_d``         R3, R4    hinge and segment forms of a 1-D CPWL function
+* ``interpolation`` R5, R6, R12  triangular interpolation matrix, projections, after a prefix
+* ``maxn``          max of n numbers with ceil(log2 n) hidden layers
+* ``three_layer``   R7        one hidden layer from full-hyperplane kinks (or a refusal)
+* ``multi_output``  R14, R17  shared hidden layers for several outputs; decoders
+* ``overparam``     R15       the affine family of output weights that fit equally well
+* ``deep``          R8, R10, R11  depth witnesses, region transmitting, dividing without interference
+* ``lattice``       R18, R19  triangulation -> max-min form -> deep network; TRLU
+
+Every family registers its methods in ``METHODS`` (name -> ``Method``), which the command
+``exactpwl construct TARGET --method NAME`` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from importlib import import_module
+from typing import Any
+
+from ..errors import InputError
+from ..network import Network
+from ..numbers import format_number, to_fmpq, to_fraction
+
+__all__ = [
+    "Step",
+    "Construction",
+    "Refusal",
+    "Method",
+    "METHODS",
+    "Data",
+    "read_data",
+    "register",
+    "methods",
+    "show",
+]
+
+FAMILIES = (
+    "one_d",
+    "interpolation",
+    "maxn",
+    "three_layer",
+    "multi_output",
+    "overparam",
+    "deep",
+    "lattice",
+)
+
+
+def show(value: Any) -> str:
+    """Exact text of a number, a vector or a matrix (nested lists), for derivations."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if hasattr(value, "tolist") and hasattr(value, "nrows"):  # flint matrices
+        return show(value.tolist())
+    if isinstance(value, (int, Fraction)) or type(value).__name__ in ("fmpq", "fmpz"):
+        return format_number(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: what was chosen or computed, by which formula, with which numbers."""
+
+    title: str
+    formula: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        lines = [self.title]
+        if self.formula:
+            lines.append(f"    {self.formula}")
+        lines.extend(f"    {k} = {show(v)}" for k, v in self.values.items())
+        return "\n".join(lines)
+
+
+@dataclass
+class Construction:
+    """A network, the target it represents on ``domain`` (None: all of R^n), and its derivation."""
+
+    method: str
+    network: Network
+    target: Any  # a PWL (or anything ``certify`` takes as a target)
+    domain: Any = None
+    steps: list[Step] = field(default_factory=list)
+
+    def certify(self, **kwargs: Any):
+        """Certify exactly that ``network == target`` on ``domain`` (see ``exactpwl.certify``)."""
+        from ..verdict import certify
+
+        return certify(self.network, self.target, self.domain, **kwargs)
+
+    def derivation(self) -> str:
+        """The steps as plain text, numbered."""
+        return "\n".join(f"{i + 1}. {s.text()}" for i, s in enumerate(self.steps))
+
+    def __str__(self) -> str:
+        return f"{self.method}: network {self.network.architecture}\n{self.derivation()}"
+
+
+class Refusal(InputError):
+    """A construction that does not apply, with the witness that shows why (``witness``)."""
+
+    def __init__(self, message: str, witness: Any = None):
+        super().__init__(message)
+        self.witness = witness
+
+
+@dataclass(frozen=True)
+class Data:
+    """A labelled data set: N distinct points of Q^n, each with K target values (exact)."""
+
+    points: tuple[tuple[Fraction, ...], ...]
+    values: tuple[tuple[Fraction, ...], ...]
+
+    @property
+    def input_dim(self) -> int:
+        return len(self.points[0])
+
+    @property
+    def output_dim(self) -> int:
+        return len(self.values[0])
+
+
+def read_data(data: Any, where: str = "data") -> Data:
+    """Read ``{"format": "exactpwl.data", "version": 1, "points": [[..], ..], "values": [..]}``.
+
+    ``values`` holds one number per point (one output) or one list per point (several outputs).
+    Points must be distinct.
+    """
+    if not isinstance(data, dict) or data.get("format") != "exactpwl.data":
+        raise InputError(f"{where}: expected an object with 'format': 'exactpwl.data'")
+    if type(data.get("version")) is not int or data.get("version") != 1:
+        raise InputError(f"{where}: unsupported 'version' {data.get('version')!r} (expected 1)")
+    extra = sorted(set(data) - {"format", "version", "input_dim", "points", "values", "description"})
+    if extra:
+        raise InputError(f"{where}: unknown key {extra[0]!r}")
+    pts, vals = data.get("points"), data.get("values")
+    if not isinstance(pts, list) or not pts or not isinstance(vals, list) or len(vals) != len(pts):
+        raise InputError(f"{where}: 'points' and 'values' must be non-empty lists of the same length")
+    n = len(pts[0]) if isinstance(pts[0], list) else 0
+    if n == 0 or ("input_dim" in data and data["input_dim"] != n):
+        raise InputError(f"{where}: every point must be a list of input_dim numbers")
+    P, V = [], []
+    for i, (p, v) in enumerate(zip(pts, vals)):
+        if not isinstance(p, list) or len(p) != n:
+            raise InputError(f"{where}: point {i + 1} must have {n} coordinates")
+        P.append(tuple(to_fraction(to_fmpq(x, f"{where}, point {i + 1}")) for x in p))
+        v = v if isinstance(v, list) else [v]
+        V.append(tuple(to_fraction(to_fmpq(x, f"{where}, value {i + 1}")) for x in v))
+    if len({len(v) for v in V}) != 1:
+        raise InputError(f"{where}: every point needs the same number of values")
+    seen: dict = {}
+    for i, p in enumerate(P):
+        if p in seen:
+            raise InputError(f"{where}: points {seen[p] + 1} and {i + 1} are equal")
+        seen[p] = i
+    return Data(tuple(P), tuple(V))
+
+
+@dataclass(frozen=True)
+class Method:
+    """A named construction reachable from the command line: ``build(target_json) -> Construction``."""
+
+    name: str
+    summary: str
+    build: Callable[[dict], Construction]
+
+
+METHODS: dict[str, Method] = {}
+
+
+def register(
+    name: str, summary: str
+) -> Callable[[Callable[[dict], Construction]], Callable[[dict], Construction]]:
+    """Decorator: make ``build(target_json)`` available as ``--method name``."""
+
+    def wrap(build: Callable[[dict], Construction]) -> Callable[[dict], Construction]:
+        if name in METHODS:
+            raise ValueError(f"construction method {name!r} registered twice")
+        METHODS[name] = Method(name, summary, build)
+        return build
+
+    return wrap
+
+
+def methods() -> dict[str, Method]:
+    """Every registered method (importing each family module once)."""
+    for fam in FAMILIES:
+        try:
+            import_module(f".{fam}", __name__)
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{fam}":
+                raise
+    return dict(METHODS)
