@@ -18,7 +18,7 @@ from flint import fmpq, fmpq_mat
 
 from .errors import InputError
 from .network import Network
-from .numbers import load_json, primitive_row, to_fmpq
+from .numbers import load_json, load_json_file, primitive_row, to_fmpq
 from .pwl import PWL, joint_program
 
 __all__ = ["CheckReport", "check_certificate"]
@@ -65,12 +65,7 @@ def _read(cert: Any) -> dict:
     if isinstance(cert, dict):
         return cert
     if isinstance(cert, Path) or (isinstance(cert, str) and not cert.lstrip().startswith("{")):
-        path = Path(cert)
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
-        return _strings(load_json(text, str(path)))
+        return _strings(load_json_file(cert))
     if isinstance(cert, str):
         return _strings(load_json(cert, "certificate"))
     raise InputError("certificate: expected a dict, JSON text or a path")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .network import Network
-from .numbers import format_number, load_json, parse_number
+from .numbers import format_number, load_json_file, parse_number
 from .polyhedron import BACKENDS, as_domain, box
 from .region_graph import regions
 
@@ -100,12 +100,7 @@ def _domain(args: argparse.Namespace, n: int):
             raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
         return box([(lo, hi)] * n)
     if args.domain:
-        path = Path(args.domain)
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-        return as_domain(load_json(text, str(path)), n, str(path))
+        return as_domain(load_json_file(args.domain), n, args.domain)
     return None
 
 
@@ -192,7 +187,10 @@ def _cmd_certify(args: argparse.Namespace) -> int:
         net, target, dom, max_regions=args.max_regions, backend=args.backend, cross_check=args.cross_check
     )
     if v.holds and args.certificate:
-        Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
+        try:
+            Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
+        except OSError as exc:
+            raise InputError(f"--certificate: cannot write {args.certificate} ({exc.strerror})") from None
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
@@ -217,12 +215,7 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     if args.method not in available:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
-    path = Path(args.target)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    c = available[args.method].build(load_json(text, str(path)))
+    c = available[args.method].build(load_json_file(args.target))
     if args.output:
         c.network.save(args.output)
     print(c)

@@ -18,7 +18,7 @@ from typing import Any
 from flint import fmpq_mat
 
 from .errors import InputError
-from .numbers import format_number, load_json, to_fmpq, to_fraction
+from .numbers import format_number, load_json_file, to_fmpq, to_fraction
 
 __all__ = ["Layer", "Network"]
 
@@ -226,12 +226,7 @@ class Network:
     @classmethod
     def load(cls, path: str | Path) -> Network:
         """Load a network file (``exactpwl.network`` JSON)."""
-        path = Path(path)
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
-        return cls.from_dict(load_json(text, str(path)), str(path))
+        return cls.from_dict(load_json_file(path), str(path))
 
     def to_dict(self) -> dict:
         """The ``exactpwl.network`` version 1 JSON object, numbers as exact strings."""

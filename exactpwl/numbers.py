@@ -27,6 +27,7 @@ __all__ = [
     "format_number",
     "primitive_row",
     "load_json",
+    "load_json_file",
     "snap_point",
 ]
 
@@ -140,6 +141,20 @@ def snap_point(center: Sequence[fmpq], rows: Sequence[tuple[tuple[int, ...], int
 
 
 _SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
+
+
+def load_json_file(path: Any) -> Any:
+    """Read and parse a JSON file exactly; a missing or unreadable file is bad input."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text file") from None
+    return load_json(text, str(path))
 
 
 def _reject_constant(name: str, where: str) -> Any:

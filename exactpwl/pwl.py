@@ -25,7 +25,7 @@ from flint import fmpq, fmpq_mat, fmpz_mat
 from . import expr as _expr
 from .errors import InputError
 from .network import Network
-from .numbers import format_number, load_json, primitive_row, to_fmpq, to_fraction
+from .numbers import format_number, load_json_file, primitive_row, to_fmpq, to_fraction
 
 __all__ = ["PWL", "Piece", "Program", "joint_program"]
 
@@ -285,12 +285,7 @@ class PWL:
 
     @classmethod
     def load(cls, path: str | Path) -> PWL:
-        path = Path(path)
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
-        return cls.from_dict(load_json(text, str(path)), str(path))
+        return cls.from_dict(load_json_file(path), str(path))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.data, indent=1) + "\n")

@@ -118,6 +118,8 @@ def certify(
     t = as_target(target, net.input_dim)
     prog = joint_program(net, t)
     dom = as_domain(domain, net.input_dim)
+    if prog.pieces is not None:
+        _validate_pieces(prog, dom)
     zeros = (fmpq_mat(net.output_dim, net.input_dim), fmpq_mat(net.output_dim, 1))
 
     def differs(region: Region) -> bool:
@@ -134,8 +136,6 @@ def certify(
     elif not g.complete:
         verdict = Verdict(None, len(g), None, g, prog, net, t, domain, stats)
     else:
-        if prog.pieces is not None:
-            _check_continuity(prog, g)
         verdict = Verdict(True, len(g), None, g, prog, net, t, domain, stats)
     if cross_check is not None:
         _cross_check(verdict, cross_check, dom)
@@ -160,6 +160,26 @@ def _piece_of(prog: Program, region: Region):
     return first
 
 
+def _validate_pieces(prog: Program, dom) -> None:
+    """Before any verdict: the pieces cover the domain, agree where they overlap and meet.
+
+    A walk over the arrangement of the pieces' own facet hyperplanes (the network plays no part),
+    so a bad target is reported as bad input, never as a refutation.
+    """
+    n = prog.network.input_dim
+    cuts = sorted({row for p in prog.pieces for row in p.rows})
+    if not cuts:
+        cuts_net = Network.from_layers([([[0] * n], [0])], activations=["linear"])
+    else:
+        cuts_net = Network.from_layers(
+            [([list(a) for a, _ in cuts], [-b for _, b in cuts]), ([[0] * len(cuts)], [0])]
+        )
+    g = regions(cuts_net, dom)
+    for r in g:
+        _piece_of(prog, r)  # coverage and overlaps
+    _check_continuity(prog, g)
+
+
 def _piece_index(prog: Program, region: Region) -> int:
     x = [fmpq(v.numerator, v.denominator) for v in region.interior_point]
     return next(i for i, p in enumerate(prog.pieces) if p.contains(x))
@@ -172,15 +192,36 @@ def _check_continuity(prog: Program, g: RegionGraph) -> None:
         if pu.W == pv.W and pu.c == pv.c:
             continue
         a, b = d["hyperplane"]
-        # the difference of the two maps must vanish on the hyperplane a.x = b: a multiple of (a, -b)
         dW, dc = pu.W - pv.W, pu.c - pv.c
         for i in range(dW.nrows()):
-            row = [dW[i, k] for k in range(dW.ncols())]
-            k = next((k for k, ak in enumerate(a) if ak), None)
-            lam = row[k] / a[k]
-            if any(row[j] != lam * a[j] for j in range(len(a))) or dc[i, 0] != -lam * b:
-                p = "(" + ", ".join(format_number(x) for x in d["point"]) + ")"
-                raise InputError(f"target: the pieces are not continuous; they disagree at {p}")
+            grad = [dW[i, k] for k in range(dW.ncols())]
+            p = [fmpq(x.numerator, x.denominator) for x in d["point"]]
+            value = sum((gk * pk for gk, pk in zip(grad, p)), dc[i, 0])
+            # along the facet the difference changes with the part of its gradient parallel to it
+            aa = sum(ak * ak for ak in a)
+            along = [
+                gk - sum((gj * aj for gj, aj in zip(grad, a)), fmpq(0)) / aa * ak for gk, ak in zip(grad, a)
+            ]
+            if value == 0 and not any(along):
+                continue  # the difference vanishes on the whole hyperplane: continuous here
+            if value == 0:  # move inside the facet to where the two maps differ
+                p = _step_inside(g[u], (a, b), p, along)
+            x = "(" + ", ".join(format_number(t) for t in p) + ")"
+            raise InputError(f"target: the pieces are not continuous; they disagree at {x}")
+
+
+def _step_inside(region: Region, facet, p: list, d: list) -> list:
+    """``p + t d`` for a small t > 0 that stays in the facet (strictly inside the other rows)."""
+    t = fmpq(1)
+    for a, b in region.inequalities:
+        if (a, b) == facet:
+            continue
+        ad = sum((ai * di for ai, di in zip(a, d)), fmpq(0))
+        if ad > 0:
+            slack = b - sum((ai * pi for ai, pi in zip(a, p)), fmpq(0))
+            while t * ad >= slack:
+                t /= 2
+    return [pi + t * di for pi, di in zip(p, d)]
 
 
 # ---------------------------------------------------------------------- counterexamples
