@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--progress", action="store_true", help="report progress on stderr")
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
     co.add_argument("target", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
@@ -104,6 +105,10 @@ def _domain(args: argparse.Namespace, n: int):
     return None
 
 
+def _report(found: int, queued: int) -> None:
+    print(f"\r{found} regions found, {queued} to visit", end="", file=sys.stderr, flush=True)
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     net = Network.load(args.net)
     if len(args.x) != net.input_dim:
@@ -123,15 +128,12 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
 
-    def report(found: int, queued: int) -> None:
-        print(f"\r{found} regions found, {queued} to visit", end="", file=sys.stderr, flush=True)
-
     g = regions(
         net,
         dom,
         max_regions=args.max_regions,
         backend=args.backend,
-        progress=report if args.progress else None,
+        progress=_report if args.progress else None,
     )
     if args.progress:
         print(file=sys.stderr)
@@ -184,8 +186,16 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
     v = certify(
-        net, target, dom, max_regions=args.max_regions, backend=args.backend, cross_check=args.cross_check
+        net,
+        target,
+        dom,
+        max_regions=args.max_regions,
+        backend=args.backend,
+        cross_check=args.cross_check,
+        progress=_report if args.progress else None,
     )
+    if args.progress:
+        print(file=sys.stderr)
     if v.holds and args.certificate:
         try:
             Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")

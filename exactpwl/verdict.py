@@ -102,11 +102,13 @@ def certify(
     max_regions: int | None = None,
     backend: str = "ppl",
     cross_check: str | None = None,
+    progress: Any = None,
 ) -> Verdict:
     """Decide exactly whether ``net(x) == target(x)`` for every x in ``domain`` (None: all of R^n).
 
     ``target``: a ``PWL``, a ``Network``, an expression such as ``"max(0, x1)"`` or a FORMATS.md
     dict.  ``cross_check="z3"`` asks z3 the same question and raises if the answers differ.
+    ``progress(found, queued)`` is called now and then during the walk.
 
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
     >>> certify(net, "abs(x1)").holds
@@ -128,7 +130,7 @@ def certify(
         piece = _piece_of(prog, region)
         return not (region.W == piece.W and region.c == piece.c)
 
-    g = regions(prog.network, dom, max_regions=max_regions, backend=backend, until=differs)
+    g = regions(prog.network, dom, max_regions=max_regions, backend=backend, until=differs, progress=progress)
     stats = {k: g.stats[k] for k in ("seconds", "backend")}
     if g.stopped_at is not None:
         cx = _counterexample(net, t, prog, g[g.stopped_at])
