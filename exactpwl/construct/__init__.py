@@ -58,6 +58,8 @@ FAMILIES = (
 
 def show(value: Any) -> str:
     """Exact text of a number, a vector or a matrix (nested lists), for derivations."""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if hasattr(value, "tolist") and hasattr(value, "nrows"):  # flint matrices
