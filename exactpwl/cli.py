@@ -219,7 +219,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
 
 def _cmd_construct(args: argparse.Namespace) -> int:
-    from .construct import methods
+    from .construct import DataConstruction, methods
 
     available = methods()
     if args.method not in available:
@@ -231,7 +231,11 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     print(c)
     if args.certify:
         v = c.certify()
-        print(f"certified: {'holds' if v.holds else 'REFUTED'} on {v.regions} regions")
+        if isinstance(c, DataConstruction):
+            verdict = f"fits all {v.points} data points exactly" if v.holds else f"does NOT fit: {v.mismatch}"
+            print(f"certified: {verdict}")
+        else:
+            print(f"certified: {'holds' if v.holds else 'REFUTED'} on {v.regions} regions")
         return EXIT_OK if v.holds else EXIT_REFUTED
     return EXIT_OK
 

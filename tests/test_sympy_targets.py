@@ -34,13 +34,19 @@ def test_piecewise_with_and_conditions_equals_max3():
 
 
 def test_piecewise_wrong_case_is_refuted_with_an_exact_witness():
-    # the last branch says x + y instead of 0: wrong on the negative quadrant
-    pw = sympy.Piecewise((x, sympy.And(x >= y, x >= 0)), (y, sympy.And(y >= x, y >= 0)), (x + y, True))
-    v = certify(MAX3, PWL.from_sympy(pw, [x, y]))
+    # relu(x) by cases is continuous but is not max(0, x, y): they differ exactly where y > max(0, x)
+    v = certify(MAX3, PWL.from_sympy(sympy.Piecewise((x, x >= 0), (0, True)), [x, y]))
     assert v.holds is False
     cx = v.counterexample
-    assert cx.x[0] < 0 and cx.x[1] < 0  # only there does the target differ
-    assert cx.network == (Fraction(0),) and cx.target == (cx.x[0] + cx.x[1],)
+    assert cx.x[1] > max(0, cx.x[0])
+    assert cx.network == (cx.x[1],) and cx.target == (max(Fraction(0), cx.x[0]),)
+
+
+def test_discontinuous_piecewise_is_bad_input():
+    # x + y on the negative quadrant does not meet x (= 0 on x = 0) where y < 0: a jump
+    pw = sympy.Piecewise((x, sympy.And(x >= y, x >= 0)), (y, sympy.And(y >= x, y >= 0)), (x + y, True))
+    with pytest.raises(InputError, match="not continuous"):
+        certify(MAX3, PWL.from_sympy(pw, [x, y]))
 
 
 def test_max_min_abs_expressions():

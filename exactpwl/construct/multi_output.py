@@ -18,7 +18,6 @@ are not a function on R^n, so there is no region walk to run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -28,13 +27,11 @@ from ..errors import InputError
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..pwl import PWL
-from . import Construction, Data, Refusal, Step, read_data, register
+from . import Construction, Data, DataConstruction, Refusal, Step, read_data, register
+from .interpolation import direction
 from .three_layer import _as_pwl, _vec_text, analyse_kinks
 
 __all__ = [
-    "FitVerdict",
-    "DataConstruction",
-    "projection_direction",
     "shared",
     "shared_function",
     "decoder",
@@ -45,66 +42,15 @@ __all__ = [
 Vec = tuple[Fraction, ...]
 
 
-@dataclass(frozen=True)
-class FitVerdict:
-    """Exact check of a data fit: ``holds`` iff the network reproduces every value exactly.
-
-    ``regions`` is the number of distinct activation patterns the data points fall in (each point
-    is evaluated exactly); ``mismatch`` is the first (point index, network value, target) that differs.
-    """
-
-    holds: bool
-    regions: int
-    points: int
-    mismatch: tuple[int, Vec, Vec] | None = None
-
-    def __bool__(self) -> bool:
-        return self.holds
-
-
-@dataclass
-class DataConstruction(Construction):
-    """A construction whose target is a data set; ``certify`` evaluates exactly at every point."""
-
-    def certify(self, **kwargs: Any) -> FitVerdict:
-        return check_fit(self.network, self.target)
-
-
-def check_fit(net: Network, data: Data) -> FitVerdict:
-    """Evaluate ``net`` exactly at every data point and compare with the values."""
-    outs = net.evaluate([list(p) for p in data.points])
-    patterns = {net.pattern(list(p)) for p in data.points}
-    for i, (o, y) in enumerate(zip(outs, data.values)):
-        if tuple(o) != tuple(y):
-            return FitVerdict(False, len(patterns), len(outs), (i, tuple(o), tuple(y)))
-    return FitVerdict(True, len(patterns), len(outs))
-
-
 def _mat(rows: Sequence[Sequence[Any]]) -> fmpq_mat:
     return fmpq_mat([[to_fmpq(v) for v in row] for row in rows])
-
-
-def projection_direction(points: Sequence[Sequence[Fraction]]) -> list[int]:
-    """An integer w = (1, s, s^2, ...) with all w.x_i distinct (R6), smallest s >= 0 that works.
-
-    Each pair of distinct points rules out the finitely many roots s of a non-zero polynomial,
-    so the search ends.
-    """
-    n = len(points[0])
-    s = 0
-    while True:
-        w = [s**i for i in range(n)]
-        proj = [sum(wi * xi for wi, xi in zip(w, x)) for x in points]
-        if len(set(proj)) == len(proj):
-            return w
-        s += 1
 
 
 def _interpolating_layer(
     points: Sequence[Sequence[Fraction]],
 ) -> tuple[list[int], list[Fraction], list[Fraction], list[int]]:
     """(w, sorted projections, thresholds t_2..t_N, order) for the N - 1 parallel units (R5, R6)."""
-    w = projection_direction(points)
+    w, _ = direction(points)
     proj = [sum(wi * xi for wi, xi in zip(w, x)) for x in points]
     order = sorted(range(len(points)), key=lambda i: proj[i])
     p = [proj[i] for i in order]

@@ -167,9 +167,9 @@ def output_family(prefix: Network, data: Data, members: int = 3, seed: int = 0) 
         z, cs = fam.random_member(rng) if fam.dimension else (fam.particular, [])
         nets.append(with_output(prefix, z))
         coeff_list.append(cs)
-    from .multi_output import check_fit
+    from . import DataConstruction
 
-    fits = [check_fit(net, data).holds for net in nets]
+    fits = [DataConstruction("member", net, data).certify().holds for net in nets]
     m = len(H[0])
     steps = [
         Step(
