@@ -79,3 +79,18 @@ def test_readme_console_sessions():
             sessions += 1
             i = j
     assert sessions >= 3
+
+
+def test_readme_construct_lines(tmp_path):
+    lines = [
+        ln.split("#")[0].split()
+        for block in _blocks("bash")
+        for ln in block.splitlines()
+        if ln.startswith("exactpwl construct ")
+    ]
+    assert len(lines) >= 10
+    for cmd in lines:
+        cmd = [str(tmp_path / "net.json") if a == "net.json" else a for a in cmd]
+        r = run_cli(*cmd[1:])
+        assert r.returncode == 0, (cmd, r.stderr)
+        assert "certified: holds" in r.stdout or "certified: fits all" in r.stdout, cmd
