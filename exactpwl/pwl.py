@@ -89,21 +89,7 @@ class PWL:
     @classmethod
     def from_breakpoints(cls, points: Sequence[Sequence[Any]]) -> PWL:
         """1-D: points (x, y) with increasing x; linear between them, extended linearly outside."""
-        if not isinstance(points, (list, tuple)) or len(points) < 2:
-            raise InputError("breakpoints: need at least two points [x, y]")
-        pts = []
-        for i, p in enumerate(points):
-            if not isinstance(p, (list, tuple)) or len(p) != 2:
-                raise InputError(f"breakpoints: point {i + 1} must be a pair [x, y]")
-            pts.append(
-                (
-                    to_fmpq(p[0], f"breakpoints, point {i + 1}, x"),
-                    to_fmpq(p[1], f"breakpoints, point {i + 1}, y"),
-                )
-            )
-        for i in range(1, len(pts)):
-            if not pts[i - 1][0] < pts[i][0]:
-                raise InputError(f"breakpoints: x of point {i + 1} is not larger than x of point {i}")
+        pts = read_breakpoints(points)
         slopes = [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(pts, pts[1:])]
         # hinge form: f(x) = y0 + s0 (x - x0) + sum_i (s_i - s_{i-1}) relu(x - x_i)
         kinks = [
@@ -309,6 +295,21 @@ class PWL:
 
     def __repr__(self) -> str:
         return f"PWL({self.kind}, R^{self.input_dim} -> R^{self.output_dim})"
+
+
+def read_breakpoints(points: Sequence[Sequence[Any]]) -> list[tuple[Fraction, Fraction]]:
+    """Exact (x, y) pairs with strictly increasing x (at least two), or an InputError saying where."""
+    if not isinstance(points, (list, tuple)) or len(points) < 2:
+        raise InputError("breakpoints: need at least two points [x, y]")
+    out: list[tuple[Fraction, Fraction]] = []
+    for i, p in enumerate(points):
+        if not isinstance(p, (list, tuple)) or len(p) != 2:
+            raise InputError(f"breakpoints: point {i + 1} must be a pair [x, y]")
+        x, y = (to_fraction(to_fmpq(v, f"breakpoints, point {i + 1}, {c}")) for v, c in zip(p, "xy"))
+        if out and not out[-1][0] < x:
+            raise InputError(f"breakpoints: x of point {i + 1} is not larger than x of point {i}")
+        out.append((x, y))
+    return out
 
 
 def _exact_json(data: Any) -> Any:

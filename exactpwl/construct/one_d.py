@@ -21,26 +21,10 @@ from typing import Any
 
 from ..errors import InputError
 from ..network import Network
-from ..numbers import to_fmpq, to_fraction
-from ..pwl import PWL
+from ..pwl import PWL, read_breakpoints
 from . import Construction, Step, register
 
 __all__ = ["hinge", "segment", "read_breakpoints"]
-
-
-def read_breakpoints(points: Sequence[Sequence[Any]]) -> list[tuple[Fraction, Fraction]]:
-    """Exact (x, y) pairs with strictly increasing x (at least two), or an InputError saying where."""
-    if not isinstance(points, (list, tuple)) or len(points) < 2:
-        raise InputError("breakpoints: need at least two points [x, y]")
-    out = []
-    for i, p in enumerate(points):
-        if not isinstance(p, (list, tuple)) or len(p) != 2:
-            raise InputError(f"breakpoints: point {i + 1} must be a pair [x, y]")
-        x, y = (to_fraction(to_fmpq(v, f"breakpoints, point {i + 1}, {c}")) for v, c in zip(p, "xy"))
-        if out and not out[-1][0] < x:
-            raise InputError(f"breakpoints: x of point {i + 1} is not larger than x of point {i}")
-        out.append((x, y))
-    return out
 
 
 def _slopes(pts: list[tuple[Fraction, Fraction]]) -> list[Fraction]:
