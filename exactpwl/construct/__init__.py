@@ -14,6 +14,7 @@ One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 * ``overparam``     R15       the affine family of output weights that fit equally well
 * ``deep``          R8, R10, R11  depth witnesses, region transmitting, dividing without interference
 * ``lattice``       R18, R19  triangulation -> max-min form -> deep network; TRLU
+* ``log_depth``     R18       Wang-Sun / Arora: ceil(log2(n+1)) hidden layers on R^n
 
 Every family registers its methods in ``METHODS`` (name -> ``Method``), which the command
 ``exactpwl construct TARGET --method NAME`` uses.
@@ -53,6 +54,7 @@ FAMILIES = (
     "overparam",
     "deep",
     "lattice",
+    "log_depth",
 )
 
 

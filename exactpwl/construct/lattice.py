@@ -13,8 +13,8 @@
   at points at Euclidean distance >= eps from the hyperplane ``s = 0`` on the positive
   (negative) side.
 
-Not implemented: the ``ceil(log2(n + 1))``-hidden-layer representation of Arora et al. /
-Wang-Sun (its constructive decomposition into maxima of n + 1 affine maps is not done here).
+The ``ceil(log2(n + 1))``-hidden-layer representation of Arora et al. / Wang-Sun is in
+``log_depth``.
 """
 
 from __future__ import annotations
