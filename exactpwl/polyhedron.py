@@ -182,6 +182,26 @@ def cell(rows: Sequence[Row], n: int) -> tuple[list[Row], fmpz_mat]:
     return facets, G
 
 
+def hull(points: Sequence[Sequence[Any]], n: int, rays: Sequence[Sequence[Any]] = ()) -> Polyhedron | None:
+    """``conv(points) + cone(rays)`` as an H-polyhedron, exactly (PPL); None when it is all of R^n."""
+    gs = ppl.Generator_System()
+    for vec, make in [(p, ppl.point) for p in points] + [(r, ppl.ray) for r in rays]:
+        qs = [to_fmpq(v) for v in vec]
+        den = 1
+        for v in qs:
+            den = den * int(v.q) // math.gcd(den, int(v.q))
+        expr = ppl.Linear_Expression([int(v * den) for v in qs], 0)
+        gs.insert(make(expr, den) if make is ppl.point else make(expr))
+    rows = []
+    for c in ppl.C_Polyhedron(gs).minimized_constraints():
+        a = [-int(v) for v in c.coefficients()]
+        b = int(c.inhomogeneous_term())
+        rows.append(primitive_int_row(a, b))
+        if c.is_equality():
+            rows.append(primitive_int_row([-v for v in a], -b))
+    return Polyhedron.from_rows(rows, n) if rows else None
+
+
 def vertices(rows: Sequence[Row], n: int) -> list[Point]:
     """The vertices of a bounded polyhedron, exactly; in 2-D in counter-clockwise order."""
     kept, _ = dedupe(rows)

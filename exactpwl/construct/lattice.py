@@ -25,41 +25,21 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
-import ppl
 from flint import fmpq
 
 from ..errors import InputError
 from ..network import Network
-from ..numbers import format_number, primitive_int_row, to_fmpq
-from ..polyhedron import Polyhedron, vertices
+from ..numbers import format_number, to_fmpq
+from ..polyhedron import hull, vertices
 from ..pwl import PWL
 from . import Construction, Refusal, Step, register
 
-__all__ = ["lattice", "lattice_form", "tree_network", "hull", "trlu", "margin_classifier", "exact_labels"]
+__all__ = ["lattice", "lattice_form", "tree_network", "trlu", "margin_classifier", "exact_labels"]
 
 Form = tuple[list[fmpq], fmpq]  # coefficients over the current basis, constant
 
 
 # ---------------------------------------------------------------------- R18: lattice form
-def hull(points: Sequence[Sequence[fmpq]], n: int) -> Polyhedron:
-    """The convex hull of rational points as an H-polyhedron (exact, by PPL)."""
-    gs = ppl.Generator_System()
-    for p in points:
-        den = 1
-        for v in p:
-            den = den * int(v.q) // math.gcd(den, int(v.q))
-        gs.insert(ppl.point(ppl.Linear_Expression([int(v * den) for v in p], 0), den))
-    P = ppl.C_Polyhedron(gs)
-    rows = []
-    for c in P.minimized_constraints():
-        a = [-int(v) for v in c.coefficients()]
-        b = int(c.inhomogeneous_term())
-        rows.append(primitive_int_row(a, b))
-        if c.is_equality():
-            rows.append(primitive_int_row([-v for v in a], -b))
-    return Polyhedron.from_rows(rows, n)
-
-
 def lattice_form(target: PWL) -> dict[str, Any]:
     """The distinct affine maps, each piece's vertices and set S_i, and the minimal sets kept.
 

@@ -79,13 +79,12 @@ from functools import partial
 from itertools import combinations
 from typing import Any
 
-import ppl
 from flint import fmpq, fmpq_mat
 
 from ..errors import InputError
 from ..network import Network
-from ..numbers import format_number, primitive_int_row
-from ..polyhedron import Polyhedron, _ppl_polyhedron, dedupe
+from ..numbers import format_number
+from ..polyhedron import _ppl_polyhedron, dedupe, hull
 from ..pwl import PWL
 from . import Construction, Refusal, Step, register
 from .lattice import _carry, _unit
@@ -117,30 +116,6 @@ def _generators(rows: Sequence, n: int) -> tuple[list[tuple[fmpq, ...]], list[tu
         else:
             rays += [v, tuple(-c for c in v)]
     return pts, rays
-
-
-def _hull(points: Sequence[Sequence[fmpq]], rays: Sequence[Sequence[fmpq]], n: int) -> Polyhedron | None:
-    """conv(points) + cone(rays) as an H-polyhedron; None when it is all of R^n."""
-    gs = ppl.Generator_System()
-    for p in points:
-        den = 1
-        for v in p:
-            den = den * int(v.q) // math.gcd(den, int(v.q))
-        gs.insert(ppl.point(ppl.Linear_Expression([int(v * den) for v in p], 0), den))
-    for r in rays:
-        den = 1
-        for v in r:
-            den = den * int(v.q) // math.gcd(den, int(v.q))
-        gs.insert(ppl.ray(ppl.Linear_Expression([int(v * den) for v in r], 0)))
-    P = ppl.C_Polyhedron(gs)
-    rows = []
-    for c in P.minimized_constraints():
-        a = [-int(v) for v in c.coefficients()]
-        b = int(c.inhomogeneous_term())
-        rows.append(primitive_int_row(a, b))
-        if c.is_equality():
-            rows.append(primitive_int_row([-v for v in a], -b))
-    return Polyhedron.from_rows(rows, n) if rows else None
 
 
 def _pieces(t: PWL) -> tuple[list[tuple[Sequence, Form]], bool]:
@@ -428,10 +403,10 @@ def log_depth(
     depth = hidden_layers(n)
     net = sum_of_max_network(n, dec["h"], terms, depth)
     if dec["given"]:
-        dom = _hull(
+        dom = hull(
             [v for pts, _ in dec["generators"] for v in pts],
-            [r for _, rays in dec["generators"] for r in rays],
             n,
+            [r for _, rays in dec["generators"] for r in rays],
         )
     else:
         dom = None
