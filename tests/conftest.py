@@ -18,6 +18,27 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     )
 
 
+def run_example(name: str) -> subprocess.CompletedProcess:
+    """Run ``examples/NAME`` with this checkout's code; it must exit 0."""
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert r.returncode == 0, r.stderr
+    return r
+
+
+def union_jack_simplices() -> list[list[int]]:
+    """8 triangles of [0, 2]^2 on the 3 x 3 grid (point index 3 j + i): each unit square cut by a
+    diagonal, alternating."""
+    out = []
+    for i in range(2):
+        for j in range(2):
+            a = 3 * j + i
+            b, c, d = a + 1, a + 3, a + 4
+            out += [[a, b, d], [a, d, c]] if (i + j) % 2 == 0 else [[a, b, c], [b, d, c]]
+    return out
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -5,12 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl import Network, certify
 from exactpwl.construct import Refusal, methods
@@ -254,13 +252,7 @@ def test_cli_construct_depth_wrong_target(cli, tmp_path):
 
 
 def test_example_construct_deep():
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_deep.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_deep.py")
     out = r.stdout
     assert "max3: holds = True" in out
     assert "grid of thirds: 361 of 361 points equal" in out  # 19 * 19

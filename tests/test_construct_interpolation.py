@@ -5,12 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl.construct import Data, DataConstruction, Refusal, read_data
 from exactpwl.construct.interpolation import after_prefix, direction, projection, triangular
@@ -270,14 +268,7 @@ def test_cli_construct(cli, tmp_path, method, points, values):
 
 
 def test_example_script():
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_interpolation.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_interpolation.py")
     out = r.stdout
     assert "H = [[1, 0, 0], [2, 1/2, 0], [4, 5/2, 1]]" in out and "v = [1, -6, 13]" in out
     assert "triangular fit at 0, 1, 3: 1, -1, 2" in out

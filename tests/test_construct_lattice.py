@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example, union_jack_simplices
 
 from exactpwl import Network, certify
 from exactpwl.construct import methods
@@ -20,15 +18,7 @@ from exactpwl.pwl import PWL
 POINTS = [[i, j] for j in range(3) for i in range(3)]  # the 3 x 3 grid of [0, 2]^2, index 3 j + i
 
 
-def _simplices() -> list[list[int]]:
-    """8 triangles: each unit square cut by a diagonal, alternating (a union-jack pattern)."""
-    out = []
-    for i in range(2):
-        for j in range(2):
-            a = 3 * j + i
-            b, c, d = a + 1, a + 3, a + 4
-            out += [[a, b, d], [a, d, c]] if (i + j) % 2 == 0 else [[a, b, c], [b, d, c]]
-    return out
+_simplices = union_jack_simplices
 
 
 def _values(seed: int) -> list[F]:
@@ -190,13 +180,7 @@ def test_cli_lattice_refuses_non_convex(cli, tmp_path):
 
 
 def test_example_construct_lattice():
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_lattice.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_lattice.py")
     out = r.stdout
     # |x1 - 1| + |x2 - 1| on the square: 4 affine maps, a max of 4 singletons, f(1/2, 3/2) = 1
     assert "pyramid-cup: 4 maps, 4 terms, holds = True" in out

@@ -6,12 +6,10 @@ import itertools
 import json
 import math
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example, union_jack_simplices
 from flint import fmpq
 
 from exactpwl.construct import Refusal
@@ -22,15 +20,7 @@ from exactpwl.pwl import PWL
 POINTS = [[i, j] for j in range(3) for i in range(3)]  # the 3 x 3 grid of [0, 2]^2, index 3 j + i
 
 
-def _simplices() -> list[list[int]]:
-    """8 triangles: each unit square of [0, 2]^2 cut by a diagonal, alternating."""
-    out = []
-    for i in range(2):
-        for j in range(2):
-            a = 3 * j + i
-            b, c, d = a + 1, a + 3, a + 4
-            out += [[a, b, d], [a, d, c]] if (i + j) % 2 == 0 else [[a, b, c], [b, d, c]]
-    return out
+_simplices = union_jack_simplices
 
 
 def _interpolate_2d(vals: list[F], x: list[F]) -> F:
@@ -318,14 +308,7 @@ def test_cli_construct_log_depth(cli, tmp_path):
 
 
 def test_example_runs():
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_log_depth.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_log_depth.py")
     lines = r.stdout.splitlines()
     assert lines[-3] == "max(0, x1, x2): 1 term, max of 3, hidden layers = 2, holds = True"
     assert lines[-2].startswith("pyramid-cup on [0, 2]^2: hidden layers = 2, holds = True")

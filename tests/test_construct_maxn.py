@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl.construct import Construction
 from exactpwl.construct.maxn import depth, max_tree
@@ -139,14 +137,7 @@ def test_cli_rejects_other_expressions(cli, tmp_path, expr, n):
 
 
 def test_example_script():
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_maxn.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_maxn.py")
     out = r.stdout
     assert "max3: architecture 3-3-2-1, max(1, 5, 2) = 5, certified: True" in out
     assert "max4 (with linear units): architecture 4-4-2-1, certified: True" in out

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import math
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl.construct import Refusal, methods, read_data
 from exactpwl.construct.multi_output import decoder, deep_decoder, shared, shared_function
@@ -170,14 +168,7 @@ def test_cli_shared_and_decoder(cli, tmp_path) -> None:
 
 
 def test_example_script() -> None:
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_multi_output.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_multi_output.py")
     out = r.stdout
     # XOR and a second output (see test_shared_xor_by_hand): V rows (2, -4, 2) and (2, -7, 9)
     assert "V = [[2, -4, 2], [2, -7, 9]]" in out

@@ -5,12 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl.construct import Construction
 from exactpwl.construct.one_d import hinge, segment
@@ -229,14 +227,7 @@ def test_cli_rejects_a_target_without_breakpoints(cli, tmp_path):
 
 
 def test_example_script():
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_one_d.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_one_d.py")
     out = r.stdout
     # hand derivation of example 1: slopes 2, -1, 1; differences -3, 2; f(3) = 2
     assert "s = [2, -1, 1]" in out and "d = [-3, 2]" in out and "v = [2, -3, 2]" in out

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
 import sympy
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl.construct import Refusal, read_data
 from exactpwl.construct.overparam import cell_family, invariant_family, output_family
@@ -121,14 +119,7 @@ def test_cell_family_random(seed: int) -> None:
 
 
 def test_example_script() -> None:
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_overparam.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_overparam.py")
     out = r.stdout
     # data (0,0), (1,0), (0,1) after the 6 units above: [H | 1] rows (0,0,0,0,0,0,1), (1,0,0,0,1,0,1),
     # (0,0,1,0,1,0,1) have rank 3, so the family has dimension 7 - 3 = 4

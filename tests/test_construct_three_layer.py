@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import math
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from conftest import ROOT
+from conftest import run_example
 
 from exactpwl.construct import Refusal, methods
 from exactpwl.construct.three_layer import KinkWitness, three_layer
@@ -179,14 +177,7 @@ def test_cli(cli, tmp_path) -> None:
 
 
 def test_example_script() -> None:
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "construct_three_layer.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert r.returncode == 0, r.stderr
+    r = run_example("construct_three_layer.py")
     out = r.stdout
     # f = |x1| + 2 relu(x1 - x2) - x2 + 1: kinks x1 = 0 (jump 2: |x1| = 2 relu(x1) - x1) and
     # x1 - x2 = 0 (jump 2); affine rest -x1 - x2 + 1 -> 2 + 2 units

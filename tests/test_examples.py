@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from conftest import ROOT
+from conftest import run_example
 
 
 def _run(name: str) -> str:
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True, timeout=300, cwd=ROOT
-    )
-    assert r.returncode == 0, r.stderr
-    return r.stdout
+    return run_example(name).stdout
 
 
 def test_certify_tour():
