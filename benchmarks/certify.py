@@ -60,13 +60,14 @@ import time
 from fractions import Fraction
 from typing import Any
 
+from regions import WEIGHT_RANGE, code_version, make_layers  # the same networks as the region benchmark
+
 NETWORKS = ("2-8-8-1", "2-16-16-1", "3-10-10-1", "2-32-32-1")
 MAX_NS = (4, 8)
 QUICK_NETS = NETWORKS[:2]
 QUICK_MAX = (4,)
 GROUPS = ("a", "b", "c")
 GROUP_NAMES = {"a": "reparam", "b": "max", "c": "mutated"}
-WEIGHT_RANGE = (-5, 5)
 BOX = (-10, 10)
 SCALES = tuple(Fraction(s) for s in ("1/5", "1/3", "1/2", "2/3", "3/4", "3/2", "2", "5/2", "3", "7"))
 TARGET_RATIO = 10.0
@@ -86,22 +87,6 @@ def parse_arch(arch: str) -> list[int]:
     if len(dims) < 3 or any(w < 1 for w in dims):
         raise argparse.ArgumentTypeError(f"network {arch!r}: expected widths like 2-8-8-1 (a hidden layer)")
     return dims
-
-
-def make_layers(arch: str, seed: int) -> Layers:
-    """Integer weights and biases, uniform in -5..5, from a fresh ``random.Random(seed)``.
-
-    The same draw as ``benchmarks/regions.py``, so the networks (and region counts) are the same.
-    """
-    rng = random.Random(seed)
-    lo, hi = WEIGHT_RANGE
-    dims = parse_arch(arch)
-    layers = []
-    for fan_in, fan_out in zip(dims, dims[1:]):
-        W = [[rng.randint(lo, hi) for _ in range(fan_in)] for _ in range(fan_out)]
-        b = [rng.randint(lo, hi) for _ in range(fan_out)]
-        layers.append((W, b))
-    return layers
 
 
 def reparametrise(layers: Layers, rng: random.Random) -> Layers:
@@ -375,20 +360,6 @@ def spawn(tool: str, name: str, seed: int, timeout: float) -> dict[str, Any]:
     if status == "timeout":
         record["timeout"] = timeout
     return record
-
-
-def code_version() -> str:
-    """``git describe`` of the benchmarked checkout (``-dirty`` with uncommitted changes), or "unknown"."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", REPO, "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
 
 
 # ----------------------------------------------------------------------------- one case
