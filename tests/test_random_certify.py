@@ -56,6 +56,11 @@ from exactpwl.strategies import (
     triangulations,
 )
 
+try:
+    from test_polyhedron import solve
+except ImportError:  # tests/ run as a package
+    from .test_polyhedron import solve
+
 F = Fraction
 pytestmark = pytest.mark.slow
 
@@ -192,22 +197,6 @@ def eval_pieces(pieces, x) -> list[Fraction]:
     }
     assert len(vals) == 1, f"pieces at {x}: values {vals}"
     return list(vals.pop())
-
-
-def solve(M, y) -> list[Fraction] | None:
-    """The solution of the square system M z = y (Gauss-Jordan over Fractions), None if singular."""
-    k = len(M)
-    A = [[F(v) for v in row] + [F(yi)] for row, yi in zip(M, y)]
-    for col in range(k):
-        piv = next((r for r in range(col, k) if A[r][col] != 0), None)
-        if piv is None:
-            return None
-        A[col], A[piv] = A[piv], A[col]
-        for r in range(k):
-            if r != col and A[r][col] != 0:
-                f = A[r][col] / A[col][col]
-                A[r] = [u - f * v for u, v in zip(A[r], A[col])]
-    return [A[r][k] / A[r][r] for r in range(k)]
 
 
 def barycentric(verts, x) -> list[Fraction]:

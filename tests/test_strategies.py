@@ -38,9 +38,11 @@ from exactpwl.strategies import (
 try:
     from conftest import ROOT
     from test_random_certify import dot, eval_layers, eval_pieces, eval_tree
+    from test_regions import det
 except ImportError:  # tests/ run as a package
     from .conftest import ROOT
     from .test_random_certify import dot, eval_layers, eval_pieces, eval_tree
+    from .test_regions import det
 
 QUICK = settings(
     max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -195,24 +197,6 @@ def test_triangulations_tile_a_box(tri):
     assert all(v > 0 for v in volumes) and sum(volumes) == box_volume
     assert len(tri["values"]) == len(P)
     PWL.from_triangulation(P, S, tri["values"])  # validates that no two simplices overlap
-
-
-def det(M):
-    """Determinant over Fractions, by elimination."""
-    M = [list(r) for r in M]
-    k, sign, out = len(M), 1, F(1)
-    for col in range(k):
-        piv = next((r for r in range(col, k) if M[r][col] != 0), None)
-        if piv is None:
-            return F(0)
-        if piv != col:
-            M[col], M[piv] = M[piv], M[col]
-            sign = -sign
-        out *= M[col][col]
-        for r in range(col + 1, k):
-            f = M[r][col] / M[col][col]
-            M[r] = [u - f * v for u, v in zip(M[r], M[col])]
-    return sign * out
 
 
 @QUICK
