@@ -78,10 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--progress", action="store_true", help="report progress on stderr")
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
-    co.add_argument("target", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
-    co.add_argument("--method", required=True, metavar="NAME", help="construction method (see --list)")
+    co.add_argument("target", nargs="?", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
+    co.add_argument("--method", metavar="NAME", help="construction method (see --list)")
+    co.add_argument("--list", action="store_true", help="list the methods, one line each")
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
-    co.add_argument("--certify", action="store_true", help="also certify the result exactly")
+    co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
+    co.add_argument("--json", action="store_true", help="print one JSON object")
 
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
     pl.add_argument("net", help="network JSON file (exactpwl.network)")
@@ -222,22 +224,66 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     from .construct import DataConstruction, methods
 
     available = methods()
+    if args.list:
+        if args.target or args.method or args.output or args.certify:
+            raise InputError("usage: --list takes no TARGET, --method, -o or --certify")
+        if args.json:
+            print(json.dumps({"methods": {name: available[name].summary for name in sorted(available)}}))
+            return EXIT_OK
+        width = max(map(len, available))
+        for name in sorted(available):
+            print(f"{name:<{width}}  {available[name].summary}")
+        return EXIT_OK
+    if args.target is None:
+        raise InputError("usage: construct needs a TARGET file (or --list)")
+    if args.method is None:
+        raise InputError("usage: construct needs --method NAME (see 'exactpwl construct --list')")
     if args.method not in available:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
     c = available[args.method].build(load_json_file(args.target))
     if args.output:
-        c.network.save(args.output)
-    print(c)
-    if args.certify:
-        v = c.certify()
-        if isinstance(c, DataConstruction):
-            verdict = f"fits all {v.points} data points exactly" if v.holds else f"does NOT fit: {v.mismatch}"
-            print(f"certified: {verdict}")
+        c.save(args.output)
+    out = c.to_json() if args.json else None
+    if out is not None:
+        out["output"] = args.output
+    else:
+        print(c)
+    if not args.certify:
+        if out is not None:
+            print(json.dumps(out))
+        return EXIT_OK
+    v = c.certify()
+    if isinstance(c, DataConstruction):
+        summary = {"holds": v.holds, "points": v.points}
+        if v.holds:
+            line = f"fits {c.holds_on} exactly"
         else:
-            print(f"certified: {'holds' if v.holds else 'REFUTED'} on {v.regions} regions")
-        return EXIT_OK if v.holds else EXIT_REFUTED
-    return EXIT_OK
+            i, got, want = v.mismatch
+            line = (
+                f"does NOT fit {c.holds_on}: at point {i + 1} the network gives "
+                f"({', '.join(map(format_number, got))}), the data ({', '.join(map(format_number, want))})"
+            )
+    else:
+        summary = {"holds": v.holds, "regions": v.regions}
+        if v.holds:
+            line = f"holds on {c.holds_on} ({v.regions} regions)"
+        else:
+            cx = v.counterexample
+            summary["counterexample"] = {
+                key: [format_number(t) for t in getattr(cx, key)] for key in ("x", "network", "target")
+            }
+            line = (
+                f"REFUTED on {c.holds_on}: at x = ({', '.join(map(format_number, cx.x))}) the network gives "
+                f"({', '.join(map(format_number, cx.network))}), the target "
+                f"({', '.join(map(format_number, cx.target))})"
+            )
+    if out is not None:
+        out["certified"] = summary
+        print(json.dumps(out))
+    else:
+        print(f"certified: {line}")
+    return EXIT_OK if v.holds else EXIT_REFUTED
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:

@@ -28,9 +28,9 @@ from flint import fmpq, fmpz_mat
 from . import lp
 from .errors import InputError
 from .lp import Row
-from .numbers import primitive_int_row, primitive_row, snap_point, to_fmpq
+from .numbers import format_number, primitive_int_row, primitive_row, snap_point, to_fmpq
 
-__all__ = ["Description", "Polyhedron", "describe", "BACKENDS"]
+__all__ = ["Description", "Polyhedron", "describe", "BACKENDS", "domain_spec", "domain_text", "relation_text"]
 
 BACKENDS = ("ppl", "highs", "exact-lp")
 Point = tuple[fmpq, ...]
@@ -440,3 +440,60 @@ def as_domain(spec: Any, n: int, where: str = "domain") -> Polyhedron | None:
     if not P.is_full_dimensional():
         raise InputError(f"{where}: is empty or not full-dimensional")
     return P
+
+
+def box_bounds(dom: Polyhedron) -> list[tuple[fmpq, fmpq]] | None:
+    """``[(lo_1, hi_1), ...]`` when the rows of ``dom`` are exactly a box's 2n bounds, else None."""
+    lo: dict[int, fmpq] = {}
+    hi: dict[int, fmpq] = {}
+    for a, b in dom.rows:
+        nz = [i for i, v in enumerate(a) if v]
+        if len(nz) != 1:
+            return None
+        i = nz[0]
+        side = hi if a[i] > 0 else lo
+        if i in side:
+            return None
+        side[i] = fmpq(b, a[i])
+    if len(lo) != dom.dim or len(hi) != dom.dim:
+        return None
+    return [(lo[i], hi[i]) for i in range(dom.dim)]
+
+
+def domain_spec(dom: Polyhedron | None) -> dict | None:
+    """A domain as FORMATS.md writes it, numbers as exact strings: None (R^n), a box, or A and b."""
+    if dom is None:
+        return None
+    bounds = box_bounds(dom)
+    if bounds is not None:
+        return {"box": [[format_number(lo), format_number(hi)] for lo, hi in bounds]}
+    return {"A": [[str(v) for v in a] for a, _ in dom.rows], "b": [str(b) for _, b in dom.rows]}
+
+
+def relation_text(a: Sequence[Any], b: Any, relation: str = "=") -> str:
+    """``x1 - 2*x2 <= 3`` from ``(a, b)`` and the relation."""
+    terms = []
+    for i, v in enumerate(a):
+        v = to_fmpq(v)
+        if v == 0:
+            continue
+        mag = "" if abs(v) == 1 else f"{format_number(abs(v))}*"
+        terms.append(("-" if v < 0 else "+", f"{mag}x{i + 1}"))
+    if not terms:
+        return f"0 {relation} {format_number(b)}"
+    first = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    rest = "".join(f" {s} {t}" for s, t in terms[1:])
+    return f"{first}{rest} {relation} {format_number(b)}"
+
+
+def domain_text(dom: Polyhedron | None, n: int) -> str:
+    """``R^2``, ``[0, 4]``, ``[-1, 1]^2``, ``[0, 1] x [0, 2]`` or ``{x : x1 + x2 <= 1, ...}``."""
+    if dom is None:
+        return f"R^{n}"
+    bounds = box_bounds(dom)
+    if bounds is None:
+        return "{x : " + ", ".join(relation_text(a, b, "<=") for a, b in dom.rows) + "}"
+    sides = [f"[{format_number(lo)}, {format_number(hi)}]" for lo, hi in bounds]
+    if len(set(sides)) == 1 and n > 1:
+        return f"{sides[0]}^{n}"
+    return " x ".join(sides)

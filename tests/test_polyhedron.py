@@ -626,3 +626,33 @@ def test_redundancy_certificate_every_method(method):
     assert combo == [2, 1] and rhs <= 40
     cutting = rows + [((1, 1), 12)]
     assert lp.redundancy_certificate(cutting, len(cutting) - 1, method=method) is None
+
+
+# ---------------------------------------------------------------------- domains as text and JSON
+@pytest.mark.parametrize(
+    "spec, n, text, json_form",
+    [
+        (None, 3, "R^3", None),
+        ({"box": [[0, 4]]}, 1, "[0, 4]", {"box": [["0", "4"]]}),
+        ({"box": [["-1/2", "1/3"]] * 2}, 2, "[-1/2, 1/3]^2", {"box": [["-1/2", "1/3"]] * 2}),
+        ({"box": [[0, 1], [0, 2]]}, 2, "[0, 1] x [0, 2]", {"box": [["0", "1"], ["0", "2"]]}),
+        # a triangle is no box; its rows are written as they are (primitive integers)
+        (
+            {"A": [[-1, 0], [0, -1], ["1/2", "1/2"]], "b": [0, 0, 1]},
+            2,
+            "{x : -x1 <= 0, -x2 <= 0, x1 + x2 <= 2}",
+            {"A": [["-1", "0"], ["0", "-1"], ["1", "1"]], "b": ["0", "0", "2"]},
+        ),
+        # two upper bounds on x1 and none below: not a box, although every row has one entry
+        ({"A": [[1], [2], [-1]], "b": [1, 3, 0]}, 1, "{x : x1 <= 1, 2*x1 <= 3, -x1 <= 0}", None),
+    ],
+)
+def test_domain_text_and_spec(spec, n, text, json_form):
+    from exactpwl.polyhedron import domain_spec, domain_text
+
+    dom = as_domain(spec, n)
+    assert domain_text(dom, n) == text
+    if json_form is not None or spec is None:
+        assert domain_spec(dom) == json_form
+    if dom is not None:  # the JSON form reads back as the same set of rows
+        assert set(as_domain(domain_spec(dom), n).rows) == set(dom.rows)
