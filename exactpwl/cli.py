@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import InputError
@@ -20,6 +21,7 @@ from .polyhedron import BACKENDS, as_domain, box
 from .region_graph import regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,6 +109,28 @@ def _domain(args: argparse.Namespace, n: int):
     return None
 
 
+def _writable(path: str | None, option: str) -> None:
+    """Bad input (exit 2) when ``path`` cannot be written: checked before any long work."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option}: cannot write {path} (it is a directory)")
+    parent = p.parent
+    if not parent.is_dir():
+        raise InputError(f"{option}: cannot write {path} (no directory {parent})")
+    if not os.access(p if p.exists() else parent, os.W_OK):
+        raise InputError(f"{option}: cannot write {path} (permission denied)")
+
+
+def _write(path: str, option: str, write: Callable[[], object]) -> None:
+    """Run ``write``; an error of the file system is bad input naming the path, not a traceback."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"{option}: cannot write {path} ({exc.strerror or exc})") from None
+
+
 def _report(found: int, queued: int) -> None:
     print(f"\r{found} regions found, {queued} to visit", end="", file=sys.stderr, flush=True)
 
@@ -129,7 +153,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
-
+    _writable(args.graph, "--graph")
     g = regions(
         net,
         dom,
@@ -140,7 +164,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if args.progress:
         print(file=sys.stderr)
     if args.graph:
-        g.to_graphml(args.graph)
+        _write(args.graph, "--graph", lambda: g.to_graphml(args.graph))
     s = g.summary()
     if not g.complete:
         if args.json:
@@ -187,6 +211,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
+    _writable(args.certificate, "--certificate")
     v = certify(
         net,
         target,
@@ -199,10 +224,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.progress:
         print(file=sys.stderr)
     if v.holds and args.certificate:
-        try:
-            Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
-        except OSError as exc:
-            raise InputError(f"--certificate: cannot write {args.certificate} ({exc.strerror})") from None
+        text = json.dumps(v.certificate()) + "\n"
+        _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
@@ -241,9 +264,10 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     if args.method not in available:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
+    _writable(args.output, "-o")
     c = available[args.method].build(load_json_file(args.target))
     if args.output:
-        c.save(args.output)
+        _write(args.output, "-o", lambda: c.save(args.output))
     out = c.to_json() if args.json else None
     if out is not None:
         out["output"] = args.output
@@ -287,13 +311,16 @@ def _cmd_construct(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .plot import plot_regions
+    from .plot import drawable_box, picture_format, plot_regions
 
     net = Network.load(args.net)
     lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
     if not lo < hi:
         raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
-    d = plot_regions(net, [(lo, hi)] * net.input_dim, args.output)
+    bounds = drawable_box([(lo, hi)] * net.input_dim, "--box")
+    picture_format(args.output, "-o")
+    _writable(args.output, "-o")
+    d = plot_regions(net, bounds, args.output)
     print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
     return EXIT_OK
 
@@ -313,8 +340,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(_expr_values(argv))
         commands = {
             "eval": _cmd_eval,
             "regions": _cmd_regions,
@@ -331,6 +359,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("exactpwl: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _expr_values(argv: list[str]) -> list[str]:
+    """``--expr -x1`` -> ``--expr=-x1``: argparse takes a value that starts with a minus for an
+    option; an expression may start with one.  A value that starts with ``--`` stays an option."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] == "--expr" and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+            out.append(f"--expr={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
 
 
 def entry() -> None:

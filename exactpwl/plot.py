@@ -6,15 +6,45 @@ floating point.  Nothing here decides anything.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .network import Network
+from .numbers import format_number, to_fmpq
 from .polyhedron import box, vertices
 from .region_graph import regions
 
-__all__ = ["plot_regions"]
+__all__ = ["plot_regions", "picture_format", "drawable_box"]
+
+PICTURES = (".png", ".svg", ".pdf")
+
+
+def picture_format(path: str | Path, where: str = "plot") -> str:
+    """The picture format named by the file's suffix (``png``, ``svg``, ``pdf``), or bad input."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in PICTURES:
+        raise InputError(f"{where}: {path}: the picture must be a .png, .svg or .pdf file")
+    return suffix[1:]
+
+
+def drawable_box(bounds: Any, where: str = "plot: box") -> list[tuple[Any, Any]]:
+    """The box as exact (lo, hi) pairs, after checking that floats can draw it (finite, not flat)."""
+    out = []
+    for lo, hi in bounds:
+        lo, hi = to_fmpq(lo, where), to_fmpq(hi, where)
+        try:
+            flo, fhi = float(lo), float(hi)
+        except OverflowError:
+            flo = fhi = math.inf
+        if not (math.isfinite(flo) and math.isfinite(fhi) and math.isfinite(fhi - flo)) or not flo < fhi:
+            raise InputError(
+                f"{where}: [{format_number(lo)}, {format_number(hi)}] cannot be drawn in floating point "
+                "(too large or too thin); the exact region counts are in 'exactpwl regions'"
+            )
+        out.append((lo, hi))
+    return out
 
 
 def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.png") -> dict:
@@ -34,7 +64,8 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
     n = net.input_dim
     if n not in (1, 2):
         raise InputError(f"plot: only networks with 1 or 2 inputs can be drawn (this one has {n})")
-    bounds = bounds or [(-1, 1)] * n
+    fmt = picture_format(path)
+    bounds = drawable_box(bounds or [(-1, 1)] * n)
     g = regions(net, box(bounds))
     pieces = g.pieces()
     piece_of = {p: k for k, members in enumerate(pieces) for p in members}
@@ -64,6 +95,10 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
         ax.set_xlabel("x1")
     ax.set_title(f"{net.architecture}: {len(g)} activation regions, {len(pieces)} linear pieces")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=120, format=fmt)
+    except OSError as exc:
+        raise InputError(f"plot: cannot write {path} ({exc.strerror or exc})") from None
+    finally:
+        plt.close(fig)
     return {"regions": len(g), "pieces": len(pieces), "path": str(path)}
