@@ -293,17 +293,6 @@ class Network:
         """Exact output at one point, as ``Fraction``s."""
         return self.evaluate([x])[0]
 
-    def preactivations(self, x: Sequence[Any]) -> list[list[Fraction]]:
-        """Exact pre-activations of every layer at ``x`` (one list per layer)."""
-        X = self._point_matrix([x])
-        out = []
-        for L in self.layers:
-            Z = L.weights * X + L.biases
-            out.append([to_fraction(v) for v in Z.entries()])
-            mask = L.relu
-            X = fmpq_mat(L.units, 1, [v if v > 0 or not mask[j] else 0 for j, v in enumerate(Z.entries())])
-        return out
-
     def pattern(self, x: Sequence[Any]) -> tuple[int, ...]:
         """Activation pattern at ``x``: 1 where a ReLU's pre-activation is > 0, else 0."""
         return self.pattern_near(x, [])

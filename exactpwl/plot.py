@@ -19,6 +19,7 @@ from .region_graph import regions
 __all__ = ["plot_regions", "picture_format", "drawable_box"]
 
 PICTURES = (".png", ".svg", ".pdf")
+DPI = 120
 
 
 def picture_format(path: str | Path, where: str = "plot") -> str:
@@ -51,8 +52,10 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
     """Draw the regions of ``net`` over ``bounds`` (a list of (lo, hi) pairs; default [-1, 1]^n).
 
     2-D: each activation region is a polygon, coloured by its linear piece, with the region
-    boundaries drawn.  1-D: the graph of every output, with the breakpoints marked.  Returns the
-    counts that were drawn.
+    boundaries drawn.  1-D: the graph of every output, with the breakpoints marked.  The axes show
+    exactly the box (x1, and x2 in 2-D).  Returns the counts that were drawn, and where: ``frame``
+    is the axes' (left, top, right, bottom) in pixels of the picture (at 120 dpi; a PNG's pixels)
+    and ``limits`` their data ranges ((x_lo, x_hi), (y_lo, y_hi)), so that points can be found in it.
     """
     try:
         import matplotlib
@@ -70,7 +73,7 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
     pieces = g.pieces()
     piece_of = {p: k for k, members in enumerate(pieces) for p in members}
     cmap = plt.get_cmap("tab20")
-    fig, ax = plt.subplots(figsize=(6, 5 if n == 2 else 4))
+    fig, ax = plt.subplots(figsize=(6, 5 if n == 2 else 4), dpi=DPI)
     if n == 2:
         for r in g:
             vs = vertices(r.inequalities, 2)
@@ -83,6 +86,7 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
             )
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
+        ax.set_ylim(float(bounds[1][0]), float(bounds[1][1]))
         ax.set_aspect("equal")
     else:
         for r in sorted(g, key=lambda r: r.interior_point[0]):
@@ -90,15 +94,20 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
             W, c = r.affine_map()
             for i in range(net.output_dim):
                 ys = [float(W[i][0] * x + c[i]) for x in (lo, hi)]
-                ax.plot([lo, hi], ys, color=cmap(i % 10), linewidth=1.5)
+                ax.plot([lo, hi], ys, color=cmap((2 * i) % 20), linewidth=1.5)
                 ax.plot([lo, hi], ys, "k.", markersize=3)
         ax.set_xlabel("x1")
+    ax.set_xlim(float(bounds[0][0]), float(bounds[0][1]))
     ax.set_title(f"{net.architecture}: {len(g)} activation regions, {len(pieces)} linear pieces")
     fig.tight_layout()
     try:
-        fig.savefig(path, dpi=120, format=fmt)
+        fig.savefig(path, dpi=DPI, format=fmt)
+        height = fig.get_size_inches()[1] * DPI
+        e = ax.get_window_extent()
+        frame = tuple(float(v) for v in (e.x0, height - e.y1, e.x1, height - e.y0))
+        limits = tuple(tuple(float(v) for v in lim) for lim in (ax.get_xlim(), ax.get_ylim()))
     except OSError as exc:
         raise InputError(f"plot: cannot write {path} ({exc.strerror or exc})") from None
     finally:
         plt.close(fig)
-    return {"regions": len(g), "pieces": len(pieces), "path": str(path)}
+    return {"regions": len(g), "pieces": len(pieces), "path": str(path), "frame": frame, "limits": limits}

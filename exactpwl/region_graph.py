@@ -142,16 +142,6 @@ class RegionGraph:
     def num_pieces(self) -> int:
         return len(self.pieces())
 
-    def region_at(self, x: Sequence[Any]) -> Region:
-        """The region whose closure contains ``x`` (the one of ``x``'s pattern if x is inside one)."""
-        p = self.net.pattern(x)
-        if p in self.graph:
-            return self[p]
-        for r in self:
-            if r.contains(x):
-                return r
-        raise InputError("point: not in any region of this graph")
-
     def summary(self) -> dict[str, Any]:
         """The counts, for ``--json``: regions, pieces, bounded, complete, unexplored, edges, stats."""
         d: dict[str, Any] = {
