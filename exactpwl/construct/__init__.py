@@ -259,7 +259,8 @@ class DataConstruction(Construction):
 
     @property
     def holds_on(self) -> str:
-        return f"the {len(self.target.points)} data points"
+        n = len(self.target.points)
+        return "the data point" if n == 1 else f"the {n} data points"
 
     def claim(self) -> str:
         return f"exact at {self.holds_on}"
