@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import InputError
@@ -20,6 +21,7 @@ from .polyhedron import BACKENDS, as_domain, box
 from .region_graph import regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,10 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--progress", action="store_true", help="report progress on stderr")
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
-    co.add_argument("target", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
-    co.add_argument("--method", required=True, metavar="NAME", help="construction method (see --list)")
+    co.add_argument("target", nargs="?", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
+    co.add_argument("--method", metavar="NAME", help="construction method (see --list)")
+    co.add_argument("--list", action="store_true", help="list the methods, one line each")
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
-    co.add_argument("--certify", action="store_true", help="also certify the result exactly")
+    co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
+    co.add_argument("--json", action="store_true", help="print one JSON object")
 
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
     pl.add_argument("net", help="network JSON file (exactpwl.network)")
@@ -103,6 +107,28 @@ def _domain(args: argparse.Namespace, n: int):
     if args.domain:
         return as_domain(load_json_file(args.domain), n, args.domain)
     return None
+
+
+def _writable(path: str | None, option: str) -> None:
+    """Bad input (exit 2) when ``path`` cannot be written: checked before any long work."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option}: cannot write {path} (it is a directory)")
+    parent = p.parent
+    if not parent.is_dir():
+        raise InputError(f"{option}: cannot write {path} (no directory {parent})")
+    if not os.access(p if p.exists() else parent, os.W_OK):
+        raise InputError(f"{option}: cannot write {path} (permission denied)")
+
+
+def _write(path: str, option: str, write: Callable[[], object]) -> None:
+    """Run ``write``; an error of the file system is bad input naming the path, not a traceback."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"{option}: cannot write {path} ({exc.strerror or exc})") from None
 
 
 def _report(found: int, queued: int) -> None:
@@ -127,7 +153,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
-
+    _writable(args.graph, "--graph")
     g = regions(
         net,
         dom,
@@ -138,7 +164,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if args.progress:
         print(file=sys.stderr)
     if args.graph:
-        g.to_graphml(args.graph)
+        _write(args.graph, "--graph", lambda: g.to_graphml(args.graph))
     s = g.summary()
     if not g.complete:
         if args.json:
@@ -185,6 +211,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
+    _writable(args.certificate, "--certificate")
     v = certify(
         net,
         target,
@@ -197,10 +224,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.progress:
         print(file=sys.stderr)
     if v.holds and args.certificate:
-        try:
-            Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
-        except OSError as exc:
-            raise InputError(f"--certificate: cannot write {args.certificate} ({exc.strerror})") from None
+        text = json.dumps(v.certificate()) + "\n"
+        _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
@@ -222,32 +247,80 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     from .construct import DataConstruction, methods
 
     available = methods()
+    if args.list:
+        if args.target or args.method or args.output or args.certify:
+            raise InputError("usage: --list takes no TARGET, --method, -o or --certify")
+        if args.json:
+            print(json.dumps({"methods": {name: available[name].summary for name in sorted(available)}}))
+            return EXIT_OK
+        width = max(map(len, available))
+        for name in sorted(available):
+            print(f"{name:<{width}}  {available[name].summary}")
+        return EXIT_OK
+    if args.target is None:
+        raise InputError("usage: construct needs a TARGET file (or --list)")
+    if args.method is None:
+        raise InputError("usage: construct needs --method NAME (see 'exactpwl construct --list')")
     if args.method not in available:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
+    _writable(args.output, "-o")
     c = available[args.method].build(load_json_file(args.target))
     if args.output:
-        c.network.save(args.output)
-    print(c)
-    if args.certify:
-        v = c.certify()
-        if isinstance(c, DataConstruction):
-            verdict = f"fits all {v.points} data points exactly" if v.holds else f"does NOT fit: {v.mismatch}"
-            print(f"certified: {verdict}")
+        _write(args.output, "-o", lambda: c.save(args.output))
+    out = c.to_json() if args.json else None
+    if out is not None:
+        out["output"] = args.output
+    else:
+        print(c)
+    if not args.certify:
+        if out is not None:
+            print(json.dumps(out))
+        return EXIT_OK
+    v = c.certify()
+    if isinstance(c, DataConstruction):
+        summary = {"holds": v.holds, "points": v.points}
+        if v.holds:
+            line = f"fits {c.holds_on} exactly"
         else:
-            print(f"certified: {'holds' if v.holds else 'REFUTED'} on {v.regions} regions")
-        return EXIT_OK if v.holds else EXIT_REFUTED
-    return EXIT_OK
+            i, got, want = v.mismatch
+            line = (
+                f"does NOT fit {c.holds_on}: at point {i + 1} the network gives "
+                f"({', '.join(map(format_number, got))}), the data ({', '.join(map(format_number, want))})"
+            )
+    else:
+        summary = {"holds": v.holds, "regions": v.regions}
+        if v.holds:
+            line = f"holds on {c.holds_on} ({v.regions} regions)"
+        else:
+            cx = v.counterexample
+            summary["counterexample"] = {
+                key: [format_number(t) for t in getattr(cx, key)] for key in ("x", "network", "target")
+            }
+            line = (
+                f"REFUTED on {c.holds_on}: at x = ({', '.join(map(format_number, cx.x))}) the network gives "
+                f"({', '.join(map(format_number, cx.network))}), the target "
+                f"({', '.join(map(format_number, cx.target))})"
+            )
+    if out is not None:
+        out["certified"] = summary
+        print(json.dumps(out))
+    else:
+        print(f"certified: {line}")
+    return EXIT_OK if v.holds else EXIT_REFUTED
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .plot import plot_regions
+    from .plot import drawable_box, picture_format, plot_regions
 
     net = Network.load(args.net)
     lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
     if not lo < hi:
         raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
-    d = plot_regions(net, [(lo, hi)] * net.input_dim, args.output)
+    bounds = drawable_box([(lo, hi)] * net.input_dim, "--box")
+    picture_format(args.output, "-o")
+    _writable(args.output, "-o")
+    d = plot_regions(net, bounds, args.output)
     print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
     return EXIT_OK
 
@@ -267,8 +340,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(_expr_values(argv))
         commands = {
             "eval": _cmd_eval,
             "regions": _cmd_regions,
@@ -285,6 +359,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("exactpwl: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _expr_values(argv: list[str]) -> list[str]:
+    """``--expr -x1`` -> ``--expr=-x1``: argparse takes a value that starts with a minus for an
+    option; an expression may start with one.  A value that starts with ``--`` stays an option."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] == "--expr" and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+            out.append(f"--expr={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
 
 
 def entry() -> None:

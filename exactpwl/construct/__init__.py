@@ -22,15 +22,18 @@ Every family registers its methods in ``METHODS`` (name -> ``Method``), which th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..network import Network
 from ..numbers import format_number, to_fmpq, to_fraction
+from ..polyhedron import Polyhedron, as_domain, domain_spec, domain_text
 
 __all__ = [
     "Step",
@@ -71,6 +74,21 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def json_value(value: Any) -> Any:
+    """A derivation value as JSON: numbers as exact strings, vectors and matrices as lists."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if hasattr(value, "tolist") and hasattr(value, "nrows"):  # flint matrices
+        return json_value(value.tolist())
+    if isinstance(value, (int, Fraction)) or type(value).__name__ in ("fmpq", "fmpz"):
+        return format_number(value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a derivation: what was chosen or computed, by which formula, with which numbers."""
@@ -86,10 +104,17 @@ class Step:
         lines.extend(f"    {k} = {show(v)}" for k, v in self.values.items())
         return "\n".join(lines)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "formula": self.formula, "values": json_value(self.values)}
+
 
 @dataclass
 class Construction:
-    """A network, the target it represents on ``domain`` (None: all of R^n), and its derivation."""
+    """A network, the target it represents on ``domain`` (None: all of R^n), and its derivation.
+
+    ``domain`` is where the claim ``network == target`` is made and certified; ``holds_on`` names
+    it, and the text, the JSON and the saved network all say it.
+    """
 
     method: str
     network: Network
@@ -103,12 +128,45 @@ class Construction:
 
         return certify(self.network, self.target, self.domain, **kwargs)
 
+    def domain_polyhedron(self) -> Polyhedron | None:
+        """The domain of the claim as a polyhedron (None: all of R^n)."""
+        return as_domain(self.domain, self.network.input_dim, f"{self.method}: domain")
+
+    def domain_spec(self) -> dict | None:
+        """The domain of the claim as FORMATS.md writes it (``exactpwl certify --domain`` reads it)."""
+        return domain_spec(self.domain_polyhedron())
+
+    @property
+    def holds_on(self) -> str:
+        """Where the claim is made, as text: ``R^2``, ``[0, 4]``, ``{x : ...}``."""
+        return domain_text(self.domain_polyhedron(), self.network.input_dim)
+
+    def claim(self) -> str:
+        return f"equal to the target on {self.holds_on}"
+
     def derivation(self) -> str:
         """The steps as plain text, numbered."""
         return "\n".join(f"{i + 1}. {s.text()}" for i, s in enumerate(self.steps))
 
+    def to_json(self) -> dict[str, Any]:
+        """One JSON object: method, architecture, domain (FORMATS.md form), its text, the steps."""
+        return {
+            "method": self.method,
+            "architecture": self.network.architecture,
+            "domain": self.domain_spec(),
+            "holds_on": self.holds_on,
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write the network (``exactpwl.network``); its ``description`` states the claim and where."""
+        d = self.network.to_dict()
+        note = f"exactpwl construct, method {self.method}: {self.claim()}"
+        d["description"] = f"{d['description']}; {note}" if d.get("description") else note
+        Path(path).write_text(json.dumps(d, indent=1) + "\n")
+
     def __str__(self) -> str:
-        return f"{self.method}: network {self.network.architecture}\n{self.derivation()}"
+        return f"{self.method}: network {self.network.architecture}, {self.claim()}\n{self.derivation()}"
 
 
 class Refusal(InputError):
@@ -194,6 +252,18 @@ class DataConstruction(Construction):
 
     ``certify`` evaluates the network exactly at every data point instead of walking regions.
     """
+
+    def domain_spec(self) -> dict[str, Any]:
+        """The claim is about the data points alone: ``{"points": [...]}`` (exact strings)."""
+        return {"points": json_value([list(p) for p in self.target.points])}
+
+    @property
+    def holds_on(self) -> str:
+        n = len(self.target.points)
+        return "the data point" if n == 1 else f"the {n} data points"
+
+    def claim(self) -> str:
+        return f"exact at {self.holds_on}"
 
     def certify(self, **kwargs: Any) -> FitVerdict:
         data: Data = self.target

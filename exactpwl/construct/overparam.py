@@ -198,8 +198,7 @@ def output_family(prefix: Network, data: Data, members: int = 3, seed: int = 0) 
 
 
 def _pattern(prefix: Network, x: Sequence[Any]) -> tuple[int, ...]:
-    n = prefix.input_dim
-    return prefix.pattern_near(list(x), [[int(i == j) for j in range(n)] for i in range(n)])
+    return prefix.pattern_perturbed(list(x))
 
 
 def _feature_map(prefix: Network, pattern: Sequence[int]) -> tuple[Matrix, list[Fraction]]:

@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..lp import Row
 from ..network import Network
 from ..numbers import format_number, primitive_row, to_fmpq, to_fraction
-from ..polyhedron import Polyhedron
+from ..polyhedron import Polyhedron, relation_text
 from ..pwl import PWL, joint_program
 from ..region_graph import RegionGraph, regions
 from . import Construction, Refusal, Step, register
@@ -99,19 +99,7 @@ class KinkAnalysis:
 
 def hyperplane_text(a: Sequence[Any], b: Any) -> str:
     """``x1 - 2*x2 = 3`` from ``(a, b)``."""
-    terms = []
-    for i, v in enumerate(a):
-        v = Fraction(v)
-        if v == 0:
-            continue
-        mag = "" if abs(v) == 1 else f"{format_number(abs(v))}*"
-        sign = "-" if v < 0 else "+"
-        terms.append((sign, f"{mag}x{i + 1}"))
-    if not terms:
-        return f"0 = {format_number(Fraction(b))}"
-    first = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-    rest = "".join(f" {s} {t}" for s, t in terms[1:])
-    return f"{first}{rest} = {format_number(Fraction(b))}"
+    return relation_text(a, b, "=")
 
 
 def _point_text(x: Sequence[Any]) -> str:
