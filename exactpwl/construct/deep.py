@@ -13,18 +13,18 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
 from ..errors import InputError
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..polyhedron import Polyhedron, box, vertices
 from ..pwl import PWL
+from ..ranks import nullspace
 from ..region_graph import regions
 from ..verdict import certify
 from . import Construction, Refusal, Step, register
@@ -199,16 +199,8 @@ def _matrix(A: Any, where: str) -> list[list[fmpq]]:
 
 def kernel_vector(A: Sequence[Sequence[fmpq]]) -> list[Fraction] | None:
     """A non-zero integer vector k with A k = 0, or None if A is invertible (exact)."""
-    ints = []
-    for r in A:
-        den = 1
-        for v in r:
-            den = den * int(v.q) // math.gcd(den, int(v.q))
-        ints.append([int(v * den) for v in r])
-    N, nullity = fmpz_mat(ints).nullspace()
-    if nullity == 0:
-        return None
-    return [Fraction(int(N[i, 0])) for i in range(N.nrows())]
+    basis = nullspace(A, len(A[0]))
+    return basis[0] if basis else None
 
 
 def transmit(A: Any, B: Any, layers: int = 1) -> Construction:
