@@ -12,7 +12,7 @@ from importlib import import_module
 
 import pytest
 import sympy
-from conftest import ROOT, run_cli, union_jack_simplices
+from conftest import ROOT, brute_term_rank, fraction_rank, run_cli, union_jack_simplices
 
 from exactpwl import cli, proofs
 from exactpwl.proofs import SCRIPTS, Witness, run, value_witness
@@ -62,32 +62,6 @@ def target_value(t: dict, x) -> list[F]:
     raise AssertionError(f"cannot evaluate target {t}")
 
 
-def own_rank(M) -> int:
-    A = [[F(v) for v in row] for row in M]
-    r = 0
-    for c in range(len(A[0])):
-        p = next((i for i in range(r, len(A)) if A[i][c] != 0), None)
-        if p is None:
-            continue
-        A[r], A[p] = A[p], A[r]
-        for i in range(len(A)):
-            if i != r and A[i][c] != 0:
-                f = A[i][c] / A[r][c]
-                A[i] = [a - f * b for a, b in zip(A[i], A[r])]
-        r += 1
-    return r
-
-
-def brute_term_rank(M) -> int:
-    rows, cols = len(M), len(M[0])
-    for k in range(min(rows, cols), 0, -1):
-        for R in itertools.combinations(range(rows), k):
-            for C in itertools.permutations(range(cols), k):
-                if all(F(M[i][j]) != 0 for i, j in zip(R, C)):
-                    return k
-    return 0
-
-
 def confirm(w: Witness) -> None:
     """Re-check a witness from its JSON data alone, with Fractions."""
     d = w.data
@@ -107,7 +81,7 @@ def confirm(w: Witness) -> None:
         assert all(sum(ui * row[j] for ui, row in zip(u, A)) == 0 for j in range(len(A[0])))
         assert sum(ui * yi for ui, yi in zip(u, y)) != 0
     elif w.kind == "rank":
-        assert own_rank(d["matrix"]) == d["rank"] != d["claimed"]
+        assert fraction_rank(d["matrix"]) == d["rank"] != d["claimed"]
         assert brute_term_rank(d["matrix"]) == d["term_rank"]
     elif w.kind == "separability":
         A, B = [[F(v) for v in p] for p in d["A"]], [[F(v) for v in p] for p in d["B"]]

@@ -7,41 +7,10 @@ import random
 from fractions import Fraction as F
 
 import pytest
+from conftest import brute_term_rank, fraction_rank
 
 from exactpwl.errors import InputError
 from exactpwl.ranks import active_blocks, matching, nullspace, rank, rank_drops, relu_features, term_rank
-
-
-def own_rank(M) -> int:
-    """Gaussian elimination in Fractions (independent of flint)."""
-    A = [[F(v) for v in row] for row in M]
-    r = 0
-    for c in range(len(A[0])):
-        p = next((i for i in range(r, len(A)) if A[i][c] != 0), None)
-        if p is None:
-            continue
-        A[r], A[p] = A[p], A[r]
-        for i in range(len(A)):
-            if i != r and A[i][c] != 0:
-                f = A[i][c] / A[r][c]
-                A[i] = [a - f * b for a, b in zip(A[i], A[r])]
-        r += 1
-    return r
-
-
-def brute_term_rank(M) -> int:
-    """Largest k with k non-zero entries in distinct rows and columns, by trying every injection."""
-    rows, cols = len(M), len(M[0])
-    best = 0
-    for k in range(1, min(rows, cols) + 1):
-        for R in itertools.combinations(range(rows), k):
-            for C in itertools.permutations(range(cols), k):
-                if all(M[i][j] != 0 for i, j in zip(R, C)):
-                    best = k
-                    break
-            if best == k:
-                break
-    return best
 
 
 def test_hand_examples():
@@ -57,7 +26,7 @@ def test_every_3x3_pattern_with_random_entries():
         entry = [F(rng.randint(-9, 9) or 1, rng.randint(1, 4)) for _ in range(9)]
         M = [[entry[3 * i + j] if bits >> (3 * i + j) & 1 else 0 for j in range(3)] for i in range(3)]
         r, t = rank(M), term_rank(M)
-        assert r == own_rank(M)
+        assert r == fraction_rank(M)
         assert t == brute_term_rank(M)
         assert r <= t
         m = matching(M)
@@ -70,7 +39,7 @@ def test_rectangular_matrices_against_brute_force():
     for _ in range(200):
         rows, cols = rng.randint(1, 4), rng.randint(1, 5)
         M = [[rng.choice([0, 0, 1, -2, F(1, 3)]) for _ in range(cols)] for _ in range(rows)]
-        assert rank(M) == own_rank(M) <= term_rank(M) == brute_term_rank(M)
+        assert rank(M) == fraction_rank(M) <= term_rank(M) == brute_term_rank(M)
 
 
 def test_nullspace_is_a_basis_of_the_kernel():
@@ -79,11 +48,11 @@ def test_nullspace_is_a_basis_of_the_kernel():
         rows, cols = rng.randint(1, 4), rng.randint(1, 5)
         M = [[F(rng.randint(-2, 2), rng.randint(1, 2)) for _ in range(cols)] for _ in range(rows)]
         N = nullspace(M, cols)
-        assert len(N) == cols - own_rank(M)
+        assert len(N) == cols - fraction_rank(M)
         for z in N:
             assert all(sum(a * b for a, b in zip(row, z)) == 0 for row in M)
         if N:
-            assert own_rank(N) == len(N)
+            assert fraction_rank(N) == len(N)
 
 
 def test_relu_features_by_hand():

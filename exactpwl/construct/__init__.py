@@ -44,6 +44,7 @@ __all__ = [
     "register",
     "methods",
     "show",
+    "given_target",
 ]
 
 FAMILIES = (
@@ -119,6 +120,36 @@ class Refusal(InputError):
     def __init__(self, message: str, witness: Any = None):
         super().__init__(message)
         self.witness = witness
+
+
+def given_target(c: Construction, data: Any, name: str, where: str = "target") -> Construction:
+    """Use the user's target (FORMATS.md JSON) once it is certified equal to ``c.network`` on R^n.
+
+    For constructions that build one fixed network (a depth witness, max of five): the target
+    file says what the user means, and a different function is refused with a point where the
+    two differ (``Refusal.witness`` is the counterexample).
+    """
+    from ..pwl import PWL
+    from ..verdict import certify
+
+    target = PWL.from_dict(data, where)
+    n, m = c.network.input_dim, c.network.output_dim
+    if target.input_dim != n or target.output_dim != m:
+        raise InputError(
+            f"{where}: expected a target R^{n} -> R^{m} ({name}), "
+            f"got R^{target.input_dim} -> R^{target.output_dim}"
+        )
+    v = certify(c.network, target)
+    if not v.holds:
+        cx = v.counterexample
+        raise Refusal(
+            f"{where}: the target is not {name}; at x = ({', '.join(format_number(t) for t in cx.x)}) "
+            f"it is {format_number(cx.target[0])}, {name} is {format_number(cx.network[0])}",
+            witness=cx,
+        )
+    c.target = target
+    c.steps.append(Step(f"The given target equals {name} on all of R^{n}", "", {"regions": v.regions}))
+    return c
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,7 @@ from typing import Any
 from ..errors import InputError
 from ..network import Network
 from ..pwl import PWL
-from ..verdict import certify
-from . import Construction, Refusal, Step, register
+from . import Construction, Step, given_target, register
 from .three_layer import affine_units
 
 __all__ = ["Atom", "Term", "identity", "network", "max5", "TARGET"]
@@ -259,21 +258,4 @@ def max5(terms: Sequence[Term] | None = None) -> Construction:
 @register("max5", "R20: max(x1, ..., x5) with two hidden layers (Bakaev et al. 2025); target max of 5")
 def _build(data: dict) -> Construction:
     """The max5 network for a target that must equal max(x1..x5) on R^5 (certified, or refused)."""
-    target = PWL.from_dict(data, "target")
-    if target.input_dim != N or target.output_dim != 1:
-        raise InputError(
-            f"target: max5 needs a target R^5 -> R (the maximum of five numbers), "
-            f"got R^{target.input_dim} -> R^{target.output_dim}"
-        )
-    c = max5()
-    v = certify(c.network, target)
-    if not v.holds:
-        cx = v.counterexample
-        raise Refusal(
-            f"target: it is not max(x1, ..., x5); at x = ({', '.join(str(t) for t in cx.x)}) "
-            f"it is {cx.target[0]}, the maximum is {cx.network[0]}",
-            witness=cx,
-        )
-    c.target = target
-    c.steps.append(Step("The given target equals max(x1, ..., x5) on all of R^5", "", {"regions": v.regions}))
-    return c
+    return given_target(max5(), data, "max(x1, ..., x5)")

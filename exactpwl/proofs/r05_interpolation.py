@@ -7,7 +7,9 @@ rank [H | 1] = N.  Equivalently N - 1 units (t_2..t_N) and the output bias c = y
 
 Check: the library's triangular construction, for every data set of the family: H (recomputed
 from the thresholds) lower triangular with a positive diagonal, rank [H | 1] = N (exact), the
-fit exact at every point; and the N - 1 units + bias variant fits exactly too.
+fit exact at every point; and the N - 1 units + bias variant fits exactly too.  The targets
+{-1, 0, 1}^N contain the unit vectors, and v depends linearly on y, so exactness on them
+already implies exactness for every y; the other targets check the arithmetic again.
 Mutant: N - 1 units (t_2..t_N) fit every target without the output bias (a missing unit).
 """
 
