@@ -68,14 +68,14 @@ def test_every_labelling_of_small_subsets_of_the_3x3_grid_agrees_with_z3():
     count = 0
     for k in (3, 4):
         for pts in itertools.combinations(grid, k):
-            for mask in range(1, 2**k - 1, 3):  # every third labelling, both classes non-empty
+            for mask in range(1, 2**k - 1, 5):  # every fifth labelling, both classes non-empty
                 A = [p for i, p in enumerate(pts) if mask >> i & 1]
                 B = [p for i, p in enumerate(pts) if not mask >> i & 1]
                 s = separate(A, B)
                 assert s.separable == z3_separable(A, B)
                 check_certificate(s, A, B)
                 count += 1
-    assert count > 300
+    assert count > 200
 
 
 def test_injective_embeddings_keep_the_answer():

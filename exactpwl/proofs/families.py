@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 from ..network import Network
-from ..polyhedron import Polyhedron
 
 __all__ = [
     "units_2d",
@@ -70,13 +69,23 @@ def rational(rng: random.Random, num: int = 9, den: int = 4) -> Fraction:
 def points_inside(
     rows: Sequence, center: Sequence[Fraction], step: Fraction = Fraction(1, 64)
 ) -> list[tuple[Fraction, ...]]:
-    """``center`` and its neighbours ``center +- step e_i`` (and one diagonal) that lie strictly
-    inside ``{a.x <= b}``: points of the same open region, exactly."""
+    """``center`` and ``center + s e_i`` (i = 1..n) strictly inside ``{a.x <= b}``: n + 1 affinely
+    independent points of the open region (s = step, halved until every point is inside).
+
+    Two affine maps that agree at these points agree on the whole region, so comparing them
+    there decides an affine identity on the region exactly.
+    """
     n = len(center)
-    P = Polyhedron.from_rows(tuple(rows), n)
-    cands = [tuple(center)]
-    for i in range(n):
-        for s in (step, -step):
-            cands.append(tuple(c + (s if k == i else 0) for k, c in enumerate(center)))
-    cands.append(tuple(c + step * (k + 1) / 3 for k, c in enumerate(center)))
-    return [p for p in cands if P.contains(p, strict=True)]
+
+    def inside(x: Sequence[Fraction]) -> bool:
+        return all(sum((ai * xi for ai, xi in zip(a, x)), Fraction(0)) < b for a, b in rows)
+
+    if not inside(center):
+        raise AssertionError(f"points_inside: {center} is not strictly inside")
+    while True:
+        pts = [tuple(center)] + [
+            tuple(c + (step if k == i else 0) for k, c in enumerate(center)) for i in range(n)
+        ]
+        if all(inside(p) for p in pts[1:]):
+            return pts
+        step /= 2

@@ -11,7 +11,8 @@ pattern on the cell.
 
 Check: every cell of every network of the family (exact region walk over R^2); the formula,
 evaluated from the weights and the cell's pattern alone, against the network's exact output at
-the cell's interior point and its neighbours inside the cell.
+n + 1 affinely independent points of the open cell.  Both sides are affine on the cell, so
+agreeing there is agreeing on the whole cell: each case is decided, not sampled.
 Mutant: inactive units still pass their bias (D_l applied to W_l only).
 """
 
@@ -63,19 +64,26 @@ def _weights(net: Network) -> list[tuple[list[list[Fraction]], list[Fraction], b
     ]
 
 
-def formula(layers: list, pattern: tuple[int, ...], n: int, mutant: bool = False) -> tuple[list, list]:
+def formula(layers: list, pattern: tuple[int, ...], mutant: bool = False) -> tuple[list, list]:
     """The affine map (A, c) of V D_L(W_L(... D_1(W_1 x + b_1) ...) + b_L) + c, from the weights
     and the pattern alone (with ``mutant``: D_l W_l h + b_l)."""
-    A = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]  # h = A x + c
-    c = [Fraction(0)] * n
+    A: list | None = None  # h = A x + c; None while h = x
+    c: list = []
     k = 0
     for W, b, hidden in layers:
-        A2 = [[sum((w * A[i][j] for i, w in enumerate(row)), Fraction(0)) for j in range(n)] for row in W]
-        c2 = [sum((w * ci for w, ci in zip(row, c)), Fraction(0)) + bj for row, bj in zip(W, b)]
+        if A is None:
+            A2, c2 = [list(row) for row in W], list(b)
+        else:
+            n = len(A[0])
+            A2 = [
+                [sum((w * A[i][j] for i, w in enumerate(row) if w), Fraction(0)) for j in range(n)]
+                for row in W
+            ]
+            c2 = [sum((w * ci for w, ci in zip(row, c) if w), Fraction(0)) + bj for row, bj in zip(W, b)]
         if hidden:
             on = pattern[k : k + len(W)]
             k += len(W)
-            A2 = [row if s else [Fraction(0)] * n for row, s in zip(A2, on)]
+            A2 = [row if s else [Fraction(0)] * len(row) for row, s in zip(A2, on)]
             c2 = [cj if s else (bj if mutant else Fraction(0)) for cj, bj, s in zip(c2, b, on)]
         A, c = A2, c2
     return A, c
@@ -84,9 +92,8 @@ def formula(layers: list, pattern: tuple[int, ...], n: int, mutant: bool = False
 def check(case: Network | tuple, mutant: bool = False) -> Witness | None:
     net = case if isinstance(case, Network) else one_layer(case)
     layers = _weights(net)
-    n = net.input_dim
     for r in regions(net):
-        A, c = formula(layers, r.pattern, n, mutant)
+        A, c = formula(layers, r.pattern, mutant)
         points = points_inside(r.inequalities, r.interior_point)
         for x, got in zip(points, net.evaluate([list(p) for p in points])):
             want = [sum((a * xi for a, xi in zip(row, x)), cj) for row, cj in zip(A, c)]

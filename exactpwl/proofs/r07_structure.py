@@ -95,22 +95,26 @@ def check(case: Any, mutant: bool = False) -> Witness | None:
     for wj, bj, vj in zip(W, b, v):
         n, beta, alpha = _canonical(wj, bj)
         groups.setdefault((n, beta), []).append((alpha, vj))
+    sites = []  # (hyperplane, jump, |n|^2, p, up, down)
     for (n, beta), units in groups.items():
         others = [(wo, bo) for wo, bo in zip(W, b) if _canonical(wo, bo)[:2] != (n, beta)]
         jump = sum((vj * (alpha if mutant else abs(alpha)) for alpha, vj in units), Fraction(0))
-        nn = sum(x * x for x in n)
         for p in _points_on(n, beta, others):
             eps = Fraction(1)
             for wo, bo in others:
                 wn = wo[0] * n[0] + wo[1] * n[1]
                 if wn:
                     eps = min(eps, abs(wo[0] * p[0] + wo[1] * p[1] + bo) / abs(wn) / 2)
-            up = [p[0] + eps * n[0], p[1] + eps * n[1]]
-            down = [p[0] - eps * n[0], p[1] - eps * n[1]]
-            want = 2 * net(list(p))[0] - net(down)[0] + eps * jump * nn
-            if net(up) != [want]:
-                claim = f"{RESULT}: {MUTANT if mutant else STATEMENT}; hyperplane {n}.x + {beta} = 0"
-                return value_witness(claim, net, up, [want])
+            up = (p[0] + eps * n[0], p[1] + eps * n[1])
+            down = (p[0] - eps * n[0], p[1] - eps * n[1])
+            sites.append(((n, beta), eps * jump * (n[0] ** 2 + n[1] ** 2), p, up, down))
+    values = net.evaluate([list(q) for site in sites for q in site[2:]])
+    for k, (line, step, _, up, _) in enumerate(sites):
+        fp, fup, fdown = (v[0] for v in values[3 * k : 3 * k + 3])
+        want = 2 * fp - fdown + step
+        if fup != want:
+            claim = f"{RESULT}: {MUTANT if mutant else STATEMENT}; hyperplane {line[0]}.x + {line[1]} = 0"
+            return value_witness(claim, net, up, [want])
     return None
 
 

@@ -70,9 +70,8 @@ def _check_cell(W, b, c: CellMap, net: Network, rng: random.Random) -> Witness |
         raise AssertionError(f"{claim}: rank W_S is not {c.rank}")
     if c.rank < n:  # (ii), (v): a merge pair
         x, y = c.merge_pair()
-        if not (c.cell.contains(x, strict=True) and c.cell.contains(y, strict=True)) or _layer(
-            W, b, x
-        ) != _layer(W, b, y):
+        inside = c.cell.contains(x, strict=True) and c.cell.contains(y, strict=True)
+        if not inside or _layer(W, b, x) != _layer(W, b, y):
             raise AssertionError(f"{claim}: the merge pair {x}, {y} is not a merge pair inside the cell")
     else:  # (ii): an exact left inverse recovers x
         G = c.left_inverse()
@@ -88,20 +87,11 @@ def _check_cell(W, b, c: CellMap, net: Network, rng: random.Random) -> Witness |
     want = [sum((li * im[j] for li, im in zip(lam, imgs)), Fraction(0)) for j in range(len(W))]
     if list(_layer(W, b, mix)) != want:
         return value_witness(f"{claim}: convex combinations", net, mix, want)
-    # (iv) affine dimension of the image of n + 1 affinely independent points of the cell
-    step = min((abs(p[d] - c.point[d]) for p in pts for d in range(n) if p[d] != c.point[d]), default=None)
-    if step is not None:
-        simplex = [c.point] + [
-            tuple(v + (step if d == i else 0) for d, v in enumerate(c.point)) for i in range(n)
-        ]
-        if all(c.cell.contains(p) for p in simplex):
-            base = _layer(W, b, simplex[0])
-            diffs = [[u - v for u, v in zip(_layer(W, b, p), base)] for p in simplex[1:]]
-            dim = rank(diffs) if any(any(r) for r in diffs) else 0
-            if dim != c.rank:
-                raise AssertionError(
-                    f"{claim}: the image has affine dimension {dim}, not rank W_S = {c.rank}"
-                )
+    # (iv) the image of the n + 1 affinely independent points spans an affine flat of dim rank W_S
+    diffs = [[u - v for u, v in zip(img, imgs[0])] for img in imgs[1:]]
+    dim = rank(diffs) if any(any(r) for r in diffs) else 0
+    if dim != c.rank:
+        raise AssertionError(f"{claim}: the image has affine dimension {dim}, not rank W_S = {c.rank}")
     return None
 
 
