@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
 from .errors import InputError
@@ -95,6 +96,18 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
     k.add_argument("--json", action="store_true", help="print one JSON object")
+
+    pr = sub.add_parser("prove", help="run the paper's proof scripts (R1..R20) on enumerated cases")
+    pr.add_argument(
+        "names", nargs="*", metavar="NAME", help="scripts to run: R5, r05 or r05_interpolation (all)"
+    )
+    pr.add_argument("--quick", action="store_true", help="the small case families (as the test suite)")
+    pr.add_argument("--json", action="store_true", help="print one JSON object")
+    pr.add_argument("--jobs", "--workers", type=int, default=1, metavar="N", help="run N scripts at a time")
+    pr.add_argument(
+        "--witnesses", default=".", metavar="DIR", help="where a failing case's witness files go (default: .)"
+    )
+    pr.add_argument("--list", action="store_true", help="list the scripts and the interpretive claims")
     return p
 
 
@@ -338,6 +351,50 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.valid else EXIT_REFUTED
 
 
+def _cmd_prove(args: argparse.Namespace) -> int:
+    import time
+
+    from . import proofs
+
+    if args.jobs < 1:
+        raise InputError("--jobs: must be at least 1")
+    scripts = [proofs.find(n) for n in args.names] if args.names else list(proofs.SCRIPTS)
+    if args.list:
+        for s in scripts:
+            m = import_module(f".proofs.{s}", __package__)
+            print(f"{m.RESULT:<4} {s:<22} {m.STATEMENT}")
+        for claim in proofs.INTERPRETIVE:
+            print(f"interpretive, not checked: {claim}")
+        return EXIT_OK
+    t0 = time.perf_counter()
+    reports = []
+    if not args.json:
+        print(proofs.table_header(), flush=True)
+    for r in proofs.run_many(scripts, args.quick, args.jobs, args.witnesses):
+        reports.append(r)
+        if not args.json:
+            print(proofs.table_row(r), flush=True)
+    seconds = time.perf_counter() - t0
+    ok = all(r.ok for r in reports)
+    interpretive = list(proofs.INTERPRETIVE) if not args.names else []
+    if args.json:
+        out = {
+            "ok": ok,
+            "quick": args.quick,
+            "results": [r.to_json() for r in reports],
+            "cases": sum(r.cases for r in reports),
+            "interpretive": interpretive,
+            "seconds": round(seconds, 3),
+        }
+        print(json.dumps(out))
+    else:
+        for claim in interpretive:
+            print(f"{'-':<6}  interpretive, not checked: {claim}")
+        for line in proofs.summary(reports, seconds):
+            print(line)
+    return EXIT_OK if ok else EXIT_REFUTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -350,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check": _cmd_check,
             "construct": _cmd_construct,
             "plot": _cmd_plot,
+            "prove": _cmd_prove,
         }
         return commands[args.command](args)
     except InputError as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,34 @@ def union_jack_simplices() -> list[list[int]]:
             b, c, d = a + 1, a + 3, a + 4
             out += [[a, b, d], [a, d, c]] if (i + j) % 2 == 0 else [[a, b, c], [b, d, c]]
     return out
+
+
+def fraction_rank(M) -> int:
+    """Rank by Gaussian elimination in Fractions (independent of flint)."""
+    A = [[Fraction(v) for v in row] for row in M]
+    r = 0
+    for c in range(len(A[0])):
+        p = next((i for i in range(r, len(A)) if A[i][c] != 0), None)
+        if p is None:
+            continue
+        A[r], A[p] = A[p], A[r]
+        for i in range(len(A)):
+            if i != r and A[i][c] != 0:
+                f = A[i][c] / A[r][c]
+                A[i] = [a - f * b for a, b in zip(A[i], A[r])]
+        r += 1
+    return r
+
+
+def brute_term_rank(M) -> int:
+    """Largest k with k non-zero entries in distinct rows and columns, by trying every injection."""
+    rows, cols = len(M), len(M[0])
+    for k in range(min(rows, cols), 0, -1):
+        for R in itertools.combinations(range(rows), k):
+            for C in itertools.permutations(range(cols), k):
+                if all(Fraction(M[i][j]) != 0 for i, j in zip(R, C)):
+                    return k
+    return 0
 
 
 @pytest.fixture

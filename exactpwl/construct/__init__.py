@@ -9,6 +9,7 @@ One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 * ``one_d``         R3, R4    hinge and segment forms of a 1-D CPWL function
 * ``interpolation`` R5, R6, R12  triangular interpolation matrix, projections, after a prefix
 * ``maxn``          max of n numbers with ceil(log2 n) hidden layers
+* ``max5``          R20       max of 5 numbers with two hidden layers (Bakaev et al. 2025)
 * ``three_layer``   R7        one hidden layer from full-hyperplane kinks (or a refusal)
 * ``multi_output``  R14, R17  shared hidden layers for several outputs; decoders
 * ``overparam``     R15       the affine family of output weights that fit equally well
@@ -46,12 +47,14 @@ __all__ = [
     "register",
     "methods",
     "show",
+    "given_target",
 ]
 
 FAMILIES = (
     "one_d",
     "interpolation",
     "maxn",
+    "max5",
     "three_layer",
     "multi_output",
     "overparam",
@@ -175,6 +178,36 @@ class Refusal(InputError):
     def __init__(self, message: str, witness: Any = None):
         super().__init__(message)
         self.witness = witness
+
+
+def given_target(c: Construction, data: Any, name: str, where: str = "target") -> Construction:
+    """Use the user's target (FORMATS.md JSON) once it is certified equal to ``c.network`` on R^n.
+
+    For constructions that build one fixed network (a depth witness, max of five): the target
+    file says what the user means, and a different function is refused with a point where the
+    two differ (``Refusal.witness`` is the counterexample).
+    """
+    from ..pwl import PWL
+    from ..verdict import certify
+
+    target = PWL.from_dict(data, where)
+    n, m = c.network.input_dim, c.network.output_dim
+    if target.input_dim != n or target.output_dim != m:
+        raise InputError(
+            f"{where}: expected a target R^{n} -> R^{m} ({name}), "
+            f"got R^{target.input_dim} -> R^{target.output_dim}"
+        )
+    v = certify(c.network, target)
+    if not v.holds:
+        cx = v.counterexample
+        raise Refusal(
+            f"{where}: the target is not {name}; at x = ({', '.join(format_number(t) for t in cx.x)}) "
+            f"it is {format_number(cx.target[0])}, {name} is {format_number(cx.network[0])}",
+            witness=cx,
+        )
+    c.target = target
+    c.steps.append(Step(f"The given target equals {name} on all of R^{n}", "", {"regions": v.regions}))
+    return c
 
 
 @dataclass(frozen=True)
