@@ -37,7 +37,8 @@ to ``R_S = A + sum_{H in S} lambda_H a_H``.  What is left costs:
 So on R^n an affine f with non-zero gradient needs 2 units, on a bounded D one; in 1-D every
 f with a kink needs at most k + 1 (span(a_H) is the whole line), and the k case is a subset-sum
 question ("do the slope jumps of some breakpoints add up to minus the slope at -infinity?"),
-decided here by a meet-in-the-middle search (capped: ``CapReached`` beyond ``MAX_KINKS`` kinks).
+decided here by a meet-in-the-middle search over distinct subset sums (``CapReached`` when
+there are more than ``MAX_SUMS``).
 
 With several outputs (lambda_H and R_S then have one row per output) each unit supplies a rank-1
 matrix, and the least number of extra units is ``min |T| + 2 rank(R_S P_T)`` over S and a set
@@ -72,8 +73,7 @@ from .region_graph import Region, regions
 __all__ = ["Kink", "KinkWitness", "Unit", "Shallow", "KinkAnalysis", "analyse", "shallow", "hyperplane_text"]
 
 Point = tuple[Fraction, ...]
-MAX_KINKS = 36  # the subset-sum search enumerates 2^(k/2) sums per half
-MAX_COMBINATIONS = 1 << 17  # exhaustive searches (several outputs, unbounded domains)
+MAX_SUMS = 1 << 21  # distinct subset sums of kink jumps one decision may enumerate
 
 
 # ------------------------------------------------------------------------------ results
@@ -575,25 +575,37 @@ def _lcm_scale(vectors: Sequence[Sequence[Fraction]]) -> int:
     return den
 
 
-def _sums(vs: Sequence[tuple[int, ...]], dim: int) -> dict[tuple[int, ...], int]:
-    """Every subset sum of ``vs`` -> one bit mask of a subset with that sum."""
+def _sums(vs: Sequence[tuple[int, ...]], dim: int, budget: list[int]) -> dict[tuple[int, ...], int]:
+    """Every distinct subset sum of ``vs`` -> the bit mask of one subset with that sum.
+
+    ``budget[0]`` counts down the sums made; below zero the search gives up (``CapReached``).
+    Equal sums are kept once, so small jumps (1-D slopes, say) stay cheap for any number of kinks.
+    """
     out = {(0,) * dim: 0}
     for j, v in enumerate(vs):
         bit = 1 << j
-        out.update({tuple(x + y for x, y in zip(s, v)): mask | bit for s, mask in list(out.items())})
+        new = {}
+        for s, mask in out.items():
+            t = tuple(x + y for x, y in zip(s, v))
+            if t not in out and t not in new:
+                new[t] = mask | bit
+        out.update(new)
+        budget[0] -= len(new)
+        if budget[0] < 0:
+            raise CapReached(
+                f"shallow: more than {MAX_SUMS} distinct sums of kink jumps; the minimal width is not decided"
+            )
     return out
 
 
-def _subset_with_sum(vs: Sequence[tuple[int, ...]], target: tuple[int, ...]) -> list[int] | None:
+def _subset_with_sum(
+    vs: Sequence[tuple[int, ...]], target: tuple[int, ...], budget: list[int]
+) -> list[int] | None:
     """Indices of a subset of ``vs`` (integer vectors) adding up to ``target``: meet in the middle."""
-    if len(vs) > MAX_KINKS:
-        raise CapReached(
-            f"shallow: {len(vs)} kink hyperplanes, the exact minimal-width search stops at {MAX_KINKS}"
-        )
     dim = len(target)
     h = len(vs) // 2
-    left = _sums(vs[:h], dim)
-    for s, mask in _sums(vs[h:], dim).items():
+    left = _sums(vs[:h], dim, budget)
+    for s, mask in _sums(vs[h:], dim, budget).items():
         need = tuple(t - x for t, x in zip(target, s))
         if need in left:
             return [j for j in range(h) if left[need] >> j & 1] + [
@@ -642,10 +654,11 @@ def _plan_one_output(an: KinkAnalysis, rays: list[list[int]] | None, on_rn: bool
     K = an.kinks
     n = len(an.A[0])
     A = an.A[0]
+    budget = [MAX_SUMS]
     if not any(A):
         return _Plan(frozenset(), (), [list(A)], False)
     vs = _scaled([[kk.jump[0] * a for a in kk.normal] for kk in K] + [[-x for x in A]])
-    S = _subset_with_sum(vs[:-1], vs[-1])
+    S = _subset_with_sum(vs[:-1], vs[-1], budget)
     if S is not None:  # k
         return _Plan(frozenset(S), (), [[Fraction(0)] * n], False)
     if n == 1 and K:  # k + 1: a second unit on any breakpoint frees the slope
@@ -659,21 +672,17 @@ def _plan_one_output(an: KinkAnalysis, rays: list[list[int]] | None, on_rn: bool
             return tuple(aa * x - va * y for x, y in zip(v, a))
 
         others = [j for j in range(len(K)) if j != i]
-        S = _subset_with_sum([proj(vs[j]) for j in others], proj(vs[-1]))
+        S = _subset_with_sum([proj(vs[j]) for j in others], proj(vs[-1]), budget)
         if S is not None:
-            return _Plan(frozenset(others[j] for j in S), (i,), _residual(an, [others[j] for j in S]), False)
+            left = [others[j] for j in S]
+            return _Plan(frozenset(left), (i,), _residual(an, left), False)
     if not on_rn:  # k + 1: one unit affine on D supplies R_S
         if rays is None:
             return _Plan(frozenset(), (), [list(A)], True)
-        if len(K) > 16:
-            raise CapReached(
-                f"shallow: {len(K)} kink hyperplanes on an unbounded domain (search stops at 16)"
-            )
-        for mask in range(1 << len(K)):
-            left = [j for j in range(len(K)) if mask >> j & 1]
-            R = _residual(an, left)
-            if _affine_on(R[0], rays):
-                return _Plan(frozenset(left), (), R, True)
+        for s, mask in _sums(vs[:-1], n, budget).items():  # R_S = (s - vs[-1]) / scale
+            if _affine_on([x - y for x, y in zip(s, vs[-1])], rays):
+                left = [j for j in range(len(K)) if mask >> j & 1]
+                return _Plan(frozenset(left), (), _residual(an, left), True)
     return _Plan(frozenset(), (), [list(A)], False)  # k + 2: a pair
 
 
@@ -697,31 +706,29 @@ def _complement_projector(normals: Sequence[Sequence[int]], n: int) -> fmpq_mat:
 
 
 def _plan_several_outputs(an: KinkAnalysis, bounded: bool) -> _Plan:
-    """Several outputs: exhaustive search of min |T| + c rank(R_S P_T) (c = 1 bounded, 2 on R^n)."""
-    K, n = len(an.kinks), len(an.A[0])
+    """Several outputs: search min |T| + c rank(R_S P_T) (c = 1 on a bounded domain, 2 on R^n).
+
+    Every set T of doubled kinks with |T| below the best cost so far, and every distinct R_S P_T.
+    """
+    K, m, n = len(an.kinks), len(an.A), len(an.A[0])
     c = 1 if bounded else 2
-    Am = _mat(an.A)
-    best_cost = c * Am.rank()
+    budget = [MAX_SUMS]
+    best_cost = c * _mat(an.A).rank()
     best = _Plan(frozenset(), (), an.A, bounded)
-    sizes = [0] if bounded else range(0, K + 1)
-    work = sum(math.comb(K, s) * (1 << (K - s)) for s in sizes if s < best_cost)
-    if work > MAX_COMBINATIONS:
-        raise CapReached(
-            f"shallow: {K} kink hyperplanes with several outputs (search stops at {MAX_COMBINATIONS} cases)"
-        )
-    lam = [_mat([[v] for v in kk.jump]) * _mat([list(kk.normal)]) for kk in an.kinks]  # m x n each
-    for s in sizes:
+    for s in [0] if bounded else range(K + 1):
         if s >= best_cost:
             break
         for T in combinations(range(K), s):
             P = _complement_projector([an.kinks[i].normal for i in T], n)
             rest = [i for i in range(K) if i not in T]
-            sums = [Am]
-            for j in range(len(rest)):
-                step = lam[rest[j]]
-                sums += [M + step for M in sums]
-            for mask, M in enumerate(sums):
-                cost = s + c * (M * P).rank()
+            flat = [(_mat(an.A) * P).entries()] + [
+                (_mat([[v] for v in an.kinks[i].jump]) * _mat([list(an.kinks[i].normal)]) * P).entries()
+                for i in rest
+            ]
+            ints = _scaled([[to_fraction(x) for x in f] for f in flat])
+            for total, mask in _sums(ints[1:], m * n, budget).items():
+                M = fmpq_mat(m, n, [x + y for x, y in zip(ints[0], total)])
+                cost = s + c * M.rank()
                 if cost < best_cost:
                     left = [rest[j] for j in range(len(rest)) if mask >> j & 1]
                     best_cost, best = cost, _Plan(frozenset(left), T, _residual(an, left), bounded)
