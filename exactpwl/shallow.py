@@ -206,9 +206,14 @@ class Shallow:
 
     def text(self) -> str:
         if not self.representable:
+            w = self.witness
+            (p, q), (d1, d2) = w.points, w.second_differences
             return (
                 f"refuted: no network with one hidden layer equals f on {self.where()}\n"
-                f"  {self.witness.text()}"
+                f"  the gradient jump across {hyperplane_text(w.normal, w.offset)} is not constant: "
+                f"with a = {_point_text(w.normal)} and e = {format_number(w.epsilon)},\n"
+                f"  f(p + e a) + f(p - e a) - 2 f(p) is {_vec_text(d1)} at p = {_point_text(p)} "
+                f"and {_vec_text(d2)} at p = {_point_text(q)}"
             )
         k = len(self.kinks)
         lines = [
