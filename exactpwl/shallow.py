@@ -145,6 +145,9 @@ class Unit:
     v: tuple[Fraction, ...]
     role: str  # "kink", "second unit on a kink", "pair (linear part)", "affine on the domain"
 
+    def text(self) -> str:
+        return f"{_vec_text(self.v)} * relu({_affine_text(self.w, self.bias)})"
+
 
 @dataclass
 class KinkAnalysis:
@@ -223,7 +226,7 @@ class Shallow:
         for kk in self.kinks:
             lines.append(f"  kink {kk.text()}: {_jump_text(kk)}")
         for u in self.units:
-            lines.append(f"  unit {_vec_text(u.v)} * relu({_affine_text(u.w, u.bias)}): {u.role}")
+            lines.append(f"  unit {u.text()}: {u.role}")
         r = self.certified_regions
         lines.append(
             f"network {self.network.architecture}, certified equal to f on {self.where()} "
@@ -345,9 +348,10 @@ def _pwl_regions(t: PWL, dom: Polyhedron | None) -> tuple[Any, dict]:
 
     Pieces and triangulations: the arrangement of the pieces' facet hyperplanes, each region
     looked up in the piece that contains it.  Expressions and breakpoints: the regions of the
-    target's compiled network.  NOTE for the lead: ``t.network`` is the one use of the target
-    compiler in this module; repoint this call when the compiler moves (it needs only the
-    target's regions over D with the target's map on each).
+    target's compiled network.  NOTE for the lead: this function is the one place where this
+    module looks inside a PWL (``t.network``, the compiled target, and ``t.pieces``); repoint it
+    when the target compiler moves (it needs only the target's regions over D with the target's
+    affine map on each, and the region graph's edges).
     """
     n = t.input_dim
     if t.pieces is None:

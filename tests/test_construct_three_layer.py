@@ -187,10 +187,13 @@ def test_example_script() -> None:
     r = run_example("construct_three_layer.py")
     out = r.stdout
     # f = |x1| + 2 relu(x1 - x2) - x2 + 1: kinks x1 = 0 (jump 2: |x1| = 2 relu(x1) - x1) and
-    # x1 - x2 = 0 (jump 2); affine rest -x1 - x2 + 1 -> 2 + 2 units
+    # x1 - x2 = 0 (jump 2); affine rest A = (-1, -1), d = 1.  Turning units around adds (2, 0)
+    # and/or (2, -2) to A: (-1, -1), (1, -1), (1, -3), (3, -3), never 0; but (1, -1) is in the span
+    # of x1 - x2's normal, so relu(-x1) plus two units on x1 = x2: 3 units (k+1), not 2 + 2
     assert "H1 = x1 = 0, lambda = 2" in out
     assert "H2 = x1 - x2 = 0, lambda = 2" in out
     assert "A = [[-1, -1]]" in out and "d = [1]" in out
+    assert "case = k+1" in out and "hidden units = 3" in out
     assert "certified: holds = True" in out
     assert "f(3, 1) = 7" in out  # |3| + 2*2 - 1 + 1 = 7 by hand
     assert "is 0 at p = (0, 1) and 1 at p = (0, -1)" in out

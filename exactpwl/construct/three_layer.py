@@ -84,7 +84,7 @@ def three_layer(target: Any, input_dim: int | None = None) -> Construction:
             {
                 "case": s.case,
                 "hidden units": s.width,
-                "units": [f"relu({_unit_text(u)}) * {_vec_text(u.v)} ({u.role})" for u in s.units],
+                "units": [f"{u.text()} ({u.role})" for u in s.units],
             },
         ),
         Step(
@@ -94,12 +94,6 @@ def three_layer(target: Any, input_dim: int | None = None) -> Construction:
         ),
     ]
     return Construction("three-layer", s.network, s.target, None, steps)
-
-
-def _unit_text(u: Any) -> str:
-    from ..shallow import _affine_text
-
-    return _affine_text(u.w, u.bias)
 
 
 @register(
