@@ -88,6 +88,26 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
     co.add_argument("--json", action="store_true", help="print one JSON object")
 
+    sh = sub.add_parser(
+        "shallow", help="decide whether one hidden layer represents f; the minimal network, or a witness"
+    )
+    sh.add_argument("source", nargs="?", help="network JSON (any depth) or target JSON (exactpwl.pwl)")
+    sh.add_argument(
+        "--expr", action="append", metavar="EXPR", help='f as an expression, e.g. "abs(x1)"; once per output'
+    )
+    sh.add_argument(
+        "--input-dim", type=int, metavar="N", help="inputs of --expr (default: the largest i of an xi used)"
+    )
+    shdom = sh.add_mutually_exclusive_group()
+    shdom.add_argument(
+        "--box", nargs=2, metavar=("LO", "HI"), help="the cube [LO, HI]^n (default: all of R^n)"
+    )
+    shdom.add_argument(
+        "--domain", metavar="FILE", help='JSON: {"box": [[lo, hi], ...]} or {"A": ..., "b": ...}'
+    )
+    sh.add_argument("--json", action="store_true", help="print one JSON object")
+    sh.add_argument("-o", "--output", metavar="NET", help="write the minimal network (when there is one)")
+
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
     pl.add_argument("net", help="network JSON file (exactpwl.network)")
     pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
@@ -323,6 +343,48 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     return EXIT_OK if v.holds else EXIT_REFUTED
 
 
+def _cmd_shallow(args: argparse.Namespace) -> int:
+    from .errors import CapReached
+    from .pwl import PWL
+    from .shallow import shallow
+
+    if (args.source is None) == (args.expr is None):
+        raise InputError("usage: give either a NET or TARGET file or --expr (not both)")
+    if args.source:
+        if args.input_dim is not None:
+            raise InputError("--input-dim: only with --expr (a file says its own input_dim)")
+        data = load_json_file(args.source)
+        if isinstance(data, dict) and data.get("format") == "exactpwl.network":
+            f = Network.from_dict(data, args.source)
+        else:
+            f = PWL.from_dict(data, args.source)
+        n = f.input_dim
+    else:
+        if args.input_dim is not None and args.input_dim < 1:
+            raise InputError("--input-dim: must be at least 1")
+        used = [int(i) for e in args.expr for i in re.findall(r"(?<![A-Za-z0-9_])x([0-9]+)", e)]
+        n = args.input_dim or max(used, default=1)
+        f = PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
+    dom = _domain(args, n)
+    try:
+        s = shallow(f, dom)
+    except CapReached as exc:
+        print(f"cap reached: {exc}; nothing is claimed")
+        return EXIT_CAP
+    if s.representable and args.output:
+        try:
+            s.network.save(args.output)
+        except OSError as exc:
+            raise InputError(f"--output: cannot write {args.output} ({exc.strerror})") from None
+    if args.json:
+        print(json.dumps(s.to_json()))
+    else:
+        print(s.text())
+        if s.representable and args.output:
+            print(f"network written to {args.output}")
+    return EXIT_OK if s.representable else EXIT_REFUTED
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plot import drawable_box, picture_format, plot_regions
 
@@ -408,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "construct": _cmd_construct,
             "plot": _cmd_plot,
             "prove": _cmd_prove,
+            "shallow": _cmd_shallow,
         }
         return commands[args.command](args)
     except InputError as exc:

@@ -583,8 +583,8 @@ def domain_spec(dom: Polyhedron | None) -> dict | None:
     return {"A": [[str(v) for v in a] for a, _ in dom.rows], "b": [str(b) for _, b in dom.rows]}
 
 
-def relation_text(a: Sequence[Any], b: Any, relation: str = "=") -> str:
-    """``x1 - 2*x2 <= 3`` from ``(a, b)`` and the relation."""
+def linear_text(a: Sequence[Any]) -> str:
+    """``x1 - 2*x2`` from the coefficients ``a`` (``0`` when all vanish)."""
     terms = []
     for i, v in enumerate(a):
         v = to_fmpq(v)
@@ -593,10 +593,14 @@ def relation_text(a: Sequence[Any], b: Any, relation: str = "=") -> str:
         mag = "" if abs(v) == 1 else f"{format_number(abs(v))}*"
         terms.append(("-" if v < 0 else "+", f"{mag}x{i + 1}"))
     if not terms:
-        return f"0 {relation} {format_number(b)}"
+        return "0"
     first = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-    rest = "".join(f" {s} {t}" for s, t in terms[1:])
-    return f"{first}{rest} {relation} {format_number(b)}"
+    return first + "".join(f" {s} {t}" for s, t in terms[1:])
+
+
+def relation_text(a: Sequence[Any], b: Any, relation: str = "=") -> str:
+    """``x1 - 2*x2 <= 3`` from ``(a, b)`` and the relation."""
+    return f"{linear_text(a)} {relation} {format_number(b)}"
 
 
 def domain_text(dom: Polyhedron | None, n: int) -> str:

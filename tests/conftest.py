@@ -72,3 +72,30 @@ def brute_term_rank(M) -> int:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def minimal_width_by_enumeration(kinks: list, linear: list) -> int:
+    """Dereich-Kassing's minimal width on R^n for one output, by plain enumeration (3^k choices).
+
+    ``kinks``: (a, lam) with the gradient jumping by ``lam * a`` across the hyperplane; ``linear``:
+    the gradient A with f = A x + d + sum lam relu(a.x - b).  Each kink gets one unit pointing
+    right (adds nothing), one pointing left (adds lam * a to what is left to supply) or two
+    (frees span(a)); what is left costs 0 if it is 0 (after the doubled kinks' span), else 2.
+    """
+    import itertools
+
+    import sympy
+
+    best = None
+    for choice in itertools.product("RLD", repeat=len(kinks)):
+        r = sympy.Matrix([list(linear)])
+        for (a, lam), c in zip(kinks, choice):
+            if c == "L":
+                r += lam * sympy.Matrix([list(a)])
+        span = [list(a) for (a, _), c in zip(kinks, choice) if c == "D"]
+        absorbed = not any(r) or (
+            bool(span) and sympy.Matrix(span + [list(r)]).rank() == sympy.Matrix(span).rank()
+        )
+        cost = len(kinks) + choice.count("D") + (0 if absorbed else 2)
+        best = cost if best is None else min(best, cost)
+    return best
