@@ -40,6 +40,7 @@ from .numbers import to_fmpq, to_fraction
 __all__ = [
     "rank",
     "nullspace",
+    "row_basis",
     "term_rank",
     "matching",
     "relu_features",
@@ -73,6 +74,25 @@ def nullspace(rows: Sequence[Sequence[Any]], ncols: int) -> Matrix:
         ints.append([int(f * den) for f in fr])
     N, k = fmpz_mat(ints).nullspace()
     return [[Fraction(int(N[i, j])) for i in range(ncols)] for j in range(k)]
+
+
+def row_basis(A: Sequence[Sequence[Any]]) -> tuple[Matrix, Matrix]:
+    """Rows ``R`` of A that form a basis of its row space, and ``C`` with ``A = C R`` (exact).
+
+    >>> row_basis([[1, 0], [2, 0], [0, 1]])[1] == [[1, 0], [2, 0], [0, 1]]
+    True
+    """
+    basis: Matrix = []
+    for row in A:
+        fr = [to_fraction(to_fmpq(v)) for v in row]
+        if any(fr) and rank([*basis, fr]) > len(basis):
+            basis.append(fr)
+    if not basis:
+        return [], [[] for _ in A]
+    # A's rows lie in the row space of R, so C R = A has the exact solution of the normal equations
+    R = _fmpq_mat(basis)
+    C = (R * R.transpose()).solve(R * _fmpq_mat(A).transpose()).transpose()
+    return basis, [[to_fraction(v) for v in row] for row in C.tolist()]
 
 
 def matching(M: Sequence[Sequence[Any]]) -> list[tuple[int, int]]:

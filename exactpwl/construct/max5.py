@@ -35,8 +35,8 @@ from typing import Any
 from ..errors import InputError
 from ..network import Network
 from ..pwl import PWL
+from ..ranks import row_basis
 from . import Construction, Step, given_target, register
-from .three_layer import affine_units
 
 __all__ = ["Atom", "Term", "identity", "network", "max5", "TARGET"]
 
@@ -182,7 +182,7 @@ def network(terms: Sequence[Term]) -> tuple[Network, dict[str, Any]]:
         diffs.append(_minus(U, V))
         carried = _minus(carried, V, -t.sign)  # L += sign * V
     needed = [d[0] for d in diffs] + [carried[0]]
-    basis, C = affine_units([[Fraction(v) for v in row] for row in needed])
+    basis, C = row_basis([[Fraction(v) for v in row] for row in needed])
     m = len(first.units)
     W1 = [list(u) for u in first.units]
     for r in basis:
