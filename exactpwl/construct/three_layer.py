@@ -20,12 +20,13 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
+from ..compile import compile_target, joint_program
 from ..errors import InputError
 from ..lp import Row
 from ..network import Network
 from ..numbers import format_number, primitive_row, to_fmpq, to_fraction
 from ..polyhedron import Polyhedron
-from ..pwl import PWL, joint_program
+from ..pwl import PWL
 from ..region_graph import RegionGraph, regions
 from . import Construction, Refusal, Step, register
 
@@ -127,7 +128,7 @@ def _region_maps(target: PWL) -> tuple[RegionGraph, dict[tuple[int, ...], tuple[
     """The target's regions over R^n with the target's affine map on each (pieces: looked up)."""
     n, k = target.input_dim, target.output_dim
     if target.pieces is None:
-        g = regions(target.network, None)
+        g = regions(compile_target(target), None)
         return g, {r.pattern: (r.W, r.c) for r in g}
     zero = Network.from_layers([([[0] * n for _ in range(k)], [0] * k)], activations=["linear"])
     prog = joint_program(zero, target)
@@ -135,7 +136,7 @@ def _region_maps(target: PWL) -> tuple[RegionGraph, dict[tuple[int, ...], tuple[
     maps = {}
     for r in g:
         x = [fmpq(v.numerator, v.denominator) for v in r.interior_point]
-        inside = [p for p in target.pieces if p.contains(x)]
+        inside = [p for p in target.pieces if p.rows is not None and p.contains(x)]
         where = tuple(r.interior_point)
         if not inside:
             raise Refusal(
