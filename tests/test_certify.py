@@ -379,11 +379,11 @@ def test_cross_check_disagreement_raises(monkeypatch):
     # a second opinion that lies must make certify raise, never return a verdict
     import exactpwl.smt
 
-    monkeypatch.setattr(exactpwl.smt, "z3_differs", lambda *a, **k: True)
-    with pytest.raises(AssertionError):
+    monkeypatch.setattr(exactpwl.smt, "z3_counterexample", lambda *a, **k: (F(1, 3),))
+    with pytest.raises(AssertionError, match=r"z3 finds a difference at \(1/3\)"):
         certify(net_of(ABS), "abs(x1)", cross_check="z3")
-    monkeypatch.setattr(exactpwl.smt, "z3_differs", lambda *a, **k: False)
-    with pytest.raises(AssertionError):
+    monkeypatch.setattr(exactpwl.smt, "z3_counterexample", lambda *a, **k: None)
+    with pytest.raises(AssertionError, match="z3 finds no point where they differ"):
         certify(net_of(ABS), "abs(x1) + 1", cross_check="z3")
 
 
