@@ -22,6 +22,7 @@ from .check import VERSION, Semantics, label_key
 from .errors import InputError
 from .numbers import format_number, primitive_row
 from .polyhedron import describe
+from .region_graph import Region, RegionGraph
 
 if TYPE_CHECKING:
     from .verdict import Verdict
@@ -37,10 +38,14 @@ def write(v: Verdict) -> dict:
     dom_rows = list(g.domain.rows) if g.domain is not None else []
     sem = Semantics(v.network, v.target, dom_rows)
     labels: dict[str, list] = {}
+    walked: dict[str, list[Region]] = {}
     for region in g:
-        label = sem.label([fmpq(x.numerator, x.denominator) for x in region.interior_point])
-        labels.setdefault(label_key(label), label)
+        label = sem.label(region.interior_point)
+        key = label_key(label)
+        labels.setdefault(key, label)
+        walked.setdefault(key, []).append(region)
     index = {key: i for i, key in enumerate(labels)}
+    number = {r.pattern: index[key] for key, regs in walked.items() for r in regs}  # of each walked region
     cert: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -50,20 +55,49 @@ def write(v: Verdict) -> dict:
         "domain": None
         if g.domain is None
         else {"A": [list(map(str, a)) for a, _ in dom_rows], "b": [str(b) for _, b in dom_rows]},
-        "regions": [_region(sem, label, index, set(dom_rows)) for label in labels.values()],
+        "regions": [
+            _region(sem, label, walked[key], g, index, number, set(dom_rows)) for key, label in labels.items()
+        ],
     }
     if v.target.pieces is not None:
         cert["pairs"] = v.pairs
     return cert
 
 
-def _region(sem: Semantics, label: list, index: dict[str, int], domain: set) -> dict:
-    """A label's region: witness, facets with the label across, Farkas proofs of the other rows."""
+def _region(
+    sem: Semantics,
+    label: list,
+    walked: list[Region],
+    g: RegionGraph,
+    index: dict[str, int],
+    number: dict[tuple, int],
+    domain: set,
+) -> dict:
+    """A label's region: witness, facets with the label across, Farkas proofs of the other rows.
+
+    When the walk met the label in one region only, that region is the label's polyhedron, and
+    the walk already knows its facets, a point in each, the region across (its edges) and an
+    interior point.  Otherwise one exact double-description call finds facets, points and an
+    interior point, and the label across each facet is evaluated at ``point + e a``.
+    """
     rows, _, target_forms = sem.region(label)
-    d = describe(rows, sem.n)
-    if d.interior is None:
-        raise AssertionError(f"certificate: the region of label {label_key(label)} is not full-dimensional")
-    points = {rows[k]: p for k, p in zip(d.facets, d.facet_points)}
+    across: dict = {}
+    if len(walked) == 1:
+        region = walked[0]
+        interior = region.interior_point
+        points: dict = dict.fromkeys(region.inequalities)  # domain facets need no point
+        for q, d in g.graph[region.pattern].items():
+            a, b = d["hyperplane"]  # the row of the side that found the edge; the other has (-a, -b)
+            row = (a, b) if (a, b) in points else (tuple(-v for v in a), -b)
+            points[row], across[row] = d["point"], number[q]
+    else:
+        desc = describe(rows, sem.n)
+        if desc.interior is None:
+            raise AssertionError(
+                f"certificate: the region of label {label_key(label)} is not full-dimensional"
+            )
+        interior = desc.interior
+        points = {rows[k]: p for k, p in zip(desc.facets, desc.facet_points)}
     facet_rows = list(points)
     position = {r: i for i, r in enumerate(rows)}
     facets, redundant = [], []
@@ -71,13 +105,15 @@ def _region(sem: Semantics, label: list, index: dict[str, int], domain: set) -> 
         if r in domain:
             continue
         entry: dict[str, Any] = {"a": [str(v) for v in r[0]], "b": str(r[1])}
-        if r in points:
-            across = label_key(sem.label(points[r], [list(r[0])]))
-            if across not in index:  # the walk missed a region: an internal error, never a certificate
-                raise AssertionError(
-                    f"certificate: across row {r} of {label_key(label)} lies {across}, not walked"
-                )
-            entry.update(neighbour=index[across], point=[format_number(v) for v in points[r]])
+        if points.get(r) is not None:
+            if r not in across:
+                key = label_key(sem.label(points[r], [list(r[0])]))
+                if key not in index:  # the walk missed a region: an internal error, never a certificate
+                    raise AssertionError(
+                        f"certificate: across row {r} of {label_key(label)} lies {key}, not walked"
+                    )
+                across[r] = index[key]
+            entry.update(neighbour=across[r], point=[format_number(v) for v in points[r]])
             facets.append(entry)
         else:
             sub = [f for f in facet_rows if f != r] + [r]
@@ -91,7 +127,7 @@ def _region(sem: Semantics, label: list, index: dict[str, int], domain: set) -> 
     out = {
         "pattern": label[0],
         "target": label[1],
-        "point": [format_number(v) for v in d.interior],
+        "point": [format_number(v) for v in interior],
         "facets": facets,
         "redundant": redundant,
     }

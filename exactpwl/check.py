@@ -216,7 +216,10 @@ def _layers(net: Network) -> list[tuple[fmpq_mat, tuple[bool, ...]]]:
 
 def _positive(v: Sequence[fmpq]) -> bool:
     """Lexicographically > 0: the first non-zero entry is positive."""
-    return next((u for u in v if u != 0), 0) > 0
+    for u in v:
+        if u != 0:
+            return u > 0
+    return False
 
 
 def _along(row: Row, cols: list[list[fmpq]]) -> list[fmpq]:

@@ -33,7 +33,7 @@ to an equal tree.
 'max(0, x1, x2) - (1/2)*abs(x1)'
 >>> evaluate(e, [3, -1])
 3/2
->>> branches(e, [[3, -1]])          # max: argument 2 (x1) wins; abs: its argument is > 0
+>>> branches(e, [[3, -1]])          # max: x1 (index 1) wins; abs: its argument is > 0
 [1, 1]
 """
 

@@ -47,14 +47,10 @@ class Piece:
     vertices: tuple[tuple[fmpq, ...], ...] | None = None
     values: tuple[tuple[fmpq, ...], ...] | None = None
 
-    def contains(self, x: Sequence[fmpq], strict: bool = False) -> bool:
-        if self.rows is None:  # degenerate: empty interior, hull membership
-            return not strict and _barycentric(self.vertices, x) is not None
-        for a, b in self.rows:
-            s = sum((ai * xi for ai, xi in zip(a, x)), fmpq(0))
-            if s > b or (strict and s == b):
-                return False
-        return True
+    def contains(self, x: Sequence[fmpq]) -> bool:
+        if self.rows is None:  # degenerate: is x in the hull of the vertices?
+            return _barycentric(self.vertices, x) is not None
+        return all(sum((ai * xi for ai, xi in zip(a, x)), fmpq(0)) <= b for a, b in self.rows)
 
 
 class PWL:
