@@ -9,7 +9,6 @@ a ReLU program that the region walk runs lives in ``exactpwl.compile``.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -49,7 +48,9 @@ class Piece:
 
     def contains(self, x: Sequence[fmpq]) -> bool:
         if self.rows is None:  # degenerate: is x in the hull of the vertices?
-            return _barycentric(self.vertices, x) is not None
+            from .polyhedron import hull  # lazily: the checker never evaluates a target
+
+            return hull(self.vertices, len(x)).contains(x)
         return all(sum((ai * xi for ai, xi in zip(a, x)), fmpq(0)) <= b for a, b in self.rows)
 
 
@@ -375,30 +376,6 @@ def _simplex_piece(verts: list[list[fmpq]], vals: list[list[fmpq]], where: str) 
             a, b = [-v for v in a], -b
         rows.append(primitive_row(a, b))
     return Piece(tuple(rows), W, c, vertices, values)
-
-
-def _barycentric(verts: Sequence[Sequence[fmpq]], x: Sequence[fmpq]) -> list[fmpq] | None:
-    """Weights ``l >= 0`` with ``sum l = 1`` and ``sum l_k v_k = x``, or None if x is outside the hull.
-
-    Caratheodory: if x is in the hull, it has such weights supported on a basis of the columns
-    ``(v_k, 1)``; every basis is tried (at most C(n+1, rank) small exact solves).
-    """
-    cols = [[*v, fmpq(1)] for v in verts]
-    rhs = [*x, fmpq(1)]
-    rank = fmpq_mat(cols).rank()
-    for basis in itertools.combinations(range(len(cols)), rank):
-        if fmpq_mat([[cols[k][r] for k in basis] for r in range(len(rhs))]).rank() < rank:
-            continue  # not a basis
-        R, r = fmpq_mat([[cols[k][r] for k in basis] + [rhs[r]] for r in range(len(rhs))]).rref()
-        if r > rank:
-            continue  # x is not in the span of the basis
-        lam = [R[i, rank] for i in range(rank)]  # R = [I | l] on its first rows
-        if all(v >= 0 for v in lam):
-            out = [fmpq(0)] * len(cols)
-            for k, v in zip(basis, lam):
-                out[k] = v
-            return out
-    return None
 
 
 def segments(points: Sequence[tuple[Any, Any]]) -> tuple[list[fmpq], list[tuple[fmpq, fmpq]]]:
