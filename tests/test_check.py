@@ -1370,3 +1370,35 @@ def test_every_kind_certifies_and_checks(kind, domain):
     assert v.holds is True
     rep = check_certificate(v.certificate())
     assert rep.valid, rep.reason
+
+
+def test_pinwheel_center_cannot_be_left_out():
+    """Four pieces wound around the unit square B (a pinwheel: every edge of B is part of a longer
+    edge of one outer piece), and B itself.  If a region were labelled by its piece alone, the
+    four outer regions' facets could each be vouched for by a point beyond B's corner, and a
+    certificate leaving B out would pass.  Labels carry the side of every hyperplane of the
+    pieces instead (x1 = 0, x1 = 1, x2 = 0, x2 = 1: 3 x 3 = 9 cells), so the cells next to B
+    have facets that lie entirely against it."""
+    pinwheel = [
+        {"A": [[1, 0], [0, 1]], "b": [0, 1]},  # x1 <= 0, x2 <= 1
+        {"A": [[0, 1], [-1, 0]], "b": [0, 0]},  # x2 <= 0, x1 >= 0
+        {"A": [[-1, 0], [0, -1]], "b": [-1, 0]},  # x1 >= 1, x2 >= 0
+        {"A": [[0, -1], [1, 0]], "b": [-1, 1]},  # x2 >= 1, x1 <= 1
+        {"A": [[-1, 0], [1, 0], [0, -1], [0, 1]], "b": [0, 1, 0, 1]},  # B = [0, 1]^2
+    ]
+    target = _pieces([{**p, "w": [[1, -1]], "c": [2]} for p in pinwheel], 2)
+    net = Network.from_layers([([[1, -1]], [2])], ["linear"])  # x1 - x2 + 2, like every piece
+    cert = certify(net, target).certificate()
+    assert len(cert["regions"]) == 9 and check_certificate(cert).valid
+    centre = next(k for k, r in enumerate(cert["regions"]) if r["piece"] == 4)
+    # the cut bits of B: x1 > 0 (1), x1 < 1 (0), x2 > 0 (1), x2 < 1 (0) in the sorted cuts
+    # x1 <= 0, x1 <= 1, x2 <= 0, x2 <= 1
+    assert cert["regions"][centre]["target"] == "1010"
+    del cert["regions"][centre]
+    for reg in cert["regions"]:
+        for f in reg["facets"]:
+            f["neighbour"] -= f["neighbour"] > centre  # the facets into B now name another region
+    rep = check_certificate(cert)
+    _assert_rejected(
+        rep, re.compile(r"region \d+: (across row .* lies another region|row .* names no valid)")
+    )
