@@ -9,6 +9,7 @@ One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 * ``one_d``         R3, R4    hinge and segment forms of a 1-D CPWL function
 * ``interpolation`` R5, R6, R12  triangular interpolation matrix, projections, after a prefix
 * ``maxn``          max of n numbers with ceil(log2 n) hidden layers
+* ``max5``          R20       max of 5 numbers with two hidden layers (Bakaev et al. 2025)
 * ``three_layer``   R7        one hidden layer from full-hyperplane kinks (or a refusal)
 * ``multi_output``  R14, R17  shared hidden layers for several outputs; decoders
 * ``overparam``     R15       the affine family of output weights that fit equally well
@@ -49,6 +50,7 @@ FAMILIES = (
     "one_d",
     "interpolation",
     "maxn",
+    "max5",
     "three_layer",
     "multi_output",
     "overparam",
