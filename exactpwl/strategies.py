@@ -2,8 +2,8 @@
 
 Random questions find what hand-picked ones miss, and hypothesis shrinks a failing case to a
 minimal one: fewer layers, fewer units, fewer pieces, zero weights, smaller numbers.  The test
-suite draws its random ``certify`` questions from here, and the conjecture refuter draws its
-random spaces from here.
+suite draws its random ``certify`` questions from here, and the conjecture refuter
+(``exactpwl.conjecture``) builds the random versions of its finite spaces on these strategies.
 
 Every strategy leans towards the degenerate cases where exact code breaks.  The numbers of one
 object come from a small palette, so they repeat (coincident and parallel hyperplanes, dead
@@ -28,6 +28,10 @@ strategy                 draws                                       read by
 ``pieces``               a FORMATS.md pieces list                    ``PWL.from_pieces``
 ``triangulations``       ``{"points", "simplices", "values"}``       ``PWL.from_triangulation``
 ``domains``              None, ``{"box": ...}`` or ``{"A", "b"}``    ``certify``, ``regions``
+``kinked``               1-D breakpoints with exactly p pieces       ``PWL.from_breakpoints``
+``lattice_trees``        canonical max/min trees of given leaves     ``tree_text`` -> text
+``point_sets``           distinct points of a grid                   anything that takes points
+``labelled_data``        an ``exactpwl.data`` object                 ``construct`` (data methods)
 =======================  ==========================================  =============================
 
 Sizes (``input_dim``, ``depth``, ``width``, ``count``, ...) are an int or an inclusive range
