@@ -224,8 +224,8 @@ def search(
     that equals ``f`` on ``domain`` (None: all of R^n)?
 
     ``widths``: ``2``, ``(3, 1)`` or a list of such, tried in order.  The output layer is any
-    rational one unless ``output_weights`` (and ``output_biases``, default the same set) limit
-    it.  ``points``: extra rational points for the cheap filter.  ``budget``: at most this many
+    rational one unless ``output_weights`` (and ``output_biases``, default the hidden biases)
+    limit it.  ``points``: extra rational points for the cheap filter.  ``budget``: at most this many
     hidden parts.  The first network found is certified; ``SearchResult.exhausted`` with
     nothing found is an exact negative for this family.
 
@@ -249,11 +249,9 @@ def search(
         raise InputError("search: output_biases needs output_weights (else the output layer is free)")
     fixed_out = output_weights is not None
     V = value_list(output_weights, "output weights") if fixed_out else None
-    C = (
-        value_list(output_biases if output_biases is not None else output_weights, "output biases")
-        if fixed_out
-        else None
-    )
+    C = None
+    if fixed_out:
+        C = value_list(output_biases if output_biases is not None else biases or weights, "output biases")
     pts = _points(target, n, domain, points)
     Y = [value(p) for p in pts]
     pieces = _pieces(target)

@@ -13,15 +13,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..pwl import PWL
-from ..strategies import (
-    LATTICE,
-    Tree,
-    affine_tree,
-    lattice_key,
-    slope_breakpoints,
-    tree_text,
-)
 from .space import Space, _sparse_space, ranked, sparse_first, value_list, values_text
+
+Tree = tuple  # the expression trees of ``exactpwl.strategies`` (imported when needed: it loads hypothesis)
 
 __all__ = ["affine_forms", "lattice_targets", "targets_1d", "triangulation_targets"]
 
@@ -52,6 +46,8 @@ def targets_1d(
     >>> s.size, next(iter(s)).data["breakpoints"]
     (6, [['-1', '1'], ['0', '0'], ['1', '0']])
     """
+    from ..strategies import slope_breakpoints
+
     ps = _range(pieces, "pieces", 1)
     X = value_list(kinks, "kinks")
     S = value_list(slopes, "slopes")
@@ -90,9 +86,12 @@ def targets_1d(
 def affine_forms(input_dim: int, coefficients: Iterable[Any] = (0, 1, -1)) -> list[Tree]:
     """Every affine form ``w.x + c`` with coefficients from the set, sparse first, as trees.
 
+    >>> from exactpwl.strategies import tree_text
     >>> [tree_text(t) for t in affine_forms(2)][:6]
     ['0', 'x1', 'x2', '1', '-x1', '-x2']
     """
+    from ..strategies import affine_tree
+
     if input_dim < 1:
         raise InputError("affine_forms: input_dim must be at least 1")
     C = value_list(coefficients, "coefficients")
@@ -103,6 +102,9 @@ class _Lattice:
     """Canonical max/min trees (``strategies.lattice_canonical``) over a list of leaves."""
 
     def __init__(self, leaves: Sequence[Tree]):
+        from ..strategies import LATTICE, lattice_key
+
+        self.ops, self.key = LATTICE, lattice_key
         self.leaves = list(leaves)
         self.index = {t: i for i, t in enumerate(self.leaves)}
         if len(self.index) != len(self.leaves):
@@ -116,8 +118,8 @@ class _Lattice:
             if n == 1:
                 out = list(self.leaves)
             else:
-                out = [(op, *kids) for op in LATTICE if op != avoid for kids in self.children(n, op)]
-            self._trees[n, avoid] = tuple(sorted(out, key=lambda t: lattice_key(t, self.index)))
+                out = [(op, *kids) for op in self.ops if op != avoid for kids in self.children(n, op)]
+            self._trees[n, avoid] = tuple(sorted(out, key=lambda t: self.key(t, self.index)))
         return self._trees[n, avoid]
 
     def children(self, n: int, op: str) -> Iterator[tuple[Tree, ...]]:
@@ -132,7 +134,7 @@ class _Lattice:
         """``len(self.trees(n, avoid))`` by counting: sets of distinct children are binomials."""
         if (n, avoid) not in self._counts:
             total = len(self.leaves) if n == 1 else 0
-            for op in LATTICE if n > 1 else ():
+            for op in self.ops if n > 1 else ():
                 if op == avoid:
                     continue
                 for parts in _partitions(n):
@@ -164,6 +166,8 @@ def lattice_targets(
     sorted), ordered by their number of leaves, then ``strategies.lattice_key``; each object
     is the ``PWL`` of the expression text.
     """
+    from ..strategies import tree_text
+
     forms = list(leaves) if leaves is not None else affine_forms(input_dim, coefficients)
     lat = _Lattice(forms)
     ns = _range(max_leaves, "max_leaves", 1)

@@ -42,7 +42,7 @@ def claim(f):
     """a 1-D CPWL function with p >= 2 pieces is computed by one hidden layer of p - 1 ReLU units"""
     kinks, _, right = kinks_and_slopes(f)
     jumps = [lam for _, lam in kinks]
-    sums = sorted({sum(s) for r in range(len(jumps) + 1) for s in combinations(jumps, r)})
+    sums = sorted({sum(s, Fraction(0)) for r in range(len(jumps) + 1) for s in combinations(jumps, r)})
     needed = len(kinks) if right in sums else len(kinks) + 1
     pieces = len(kinks) + 1
     return Outcome(
