@@ -102,7 +102,24 @@ class NetworkFamily:
             self.wpos.append(W)
             self.bpos.append(B)
         self.rank_of = [{val: r for r, val in enumerate(col) if val is not None} for col in self.columns]
+        # per hidden unit: its weights, its bias and its outgoing weights (None: free), positions
+        self.units = [
+            (layer, j, self.wpos[layer][j], self.bpos[layer][j], self._outgoing(layer, j))
+            for layer in range(self.hidden)
+            for j in range(self.dims[layer + 1])
+        ]
+        self._nonpositive = [tuple(v is not None and v <= 0 for v in col) for col in self.columns]
+        # rescaling can keep a unit in its value sets only if some set has two non-zero |values|
+        self.scalable = any(len({abs(t) for t in self.values[k] if t}) > 1 for k in ("w", "b"))
+        if self.scalable:
+            self._scale_tables()
         self._perms = self._permutation_maps()
+        self._inverses = []
+        for m in self._perms:
+            inv = [0] * len(m)
+            for p, q in enumerate(m):
+                inv[q] = p
+            self._inverses.append(inv)
 
     # ------------------------------------------------------------------ sizes and order
     @property
@@ -187,10 +204,13 @@ class NetworkFamily:
 
     def junk(self, x: Sequence[int], layer: int, j: int) -> str | None:
         """``"ignored"`` (outgoing weights all 0), ``"dead"`` (weights 0, bias <= 0) or None."""
-        out = self._outgoing(layer, j)
-        if out is not None and all(x[p] == 0 for p in out):
+        _, _, inp, bp, out = self.units[sum(self.dims[1 : layer + 1]) + j]
+        return self._junk(x, inp, bp, out)
+
+    def _junk(self, x: Sequence[int], inp: list[int], bp: int, out: list[int] | None) -> str | None:
+        if out is not None and not any(x[p] for p in out):
             return "ignored"
-        if all(x[p] == 0 for p in self.wpos[layer][j]) and self.value(x, self.bpos[layer][j]) <= 0:
+        if not any(x[p] for p in inp) and self._nonpositive[bp][x[bp]]:
             return "dead"
         return None
 
@@ -200,22 +220,18 @@ class NetworkFamily:
         changed = True
         while changed:
             changed = False
-            for layer in range(self.hidden):
-                for j in range(self.dims[layer + 1]):
-                    kind = self.junk(r, layer, j)
-                    if kind == "ignored":
-                        targets = [(p, self._first(p)) for p in self.wpos[layer][j]]
-                        targets.append((self.bpos[layer][j], self._first(self.bpos[layer][j])))
-                    elif kind == "dead":
-                        b = self.bpos[layer][j]
-                        targets = [(b, self._first_nonpositive(b))]
-                        targets += [(p, self._first(p)) for p in self._outgoing(layer, j) or []]
-                    else:
-                        continue
-                    for p, v in targets:
-                        if r[p] != v:
-                            r[p] = v
-                            changed = True
+            for _, _, inp, bp, out in self.units:
+                kind = self._junk(r, inp, bp, out)
+                if kind == "ignored":
+                    targets = [(p, self._first(p)) for p in inp] + [(bp, self._first(bp))]
+                elif kind == "dead":
+                    targets = [(bp, self._first_nonpositive(bp))] + [(p, self._first(p)) for p in out or []]
+                else:
+                    continue
+                for p, v in targets:
+                    if r[p] != v:
+                        r[p] = v
+                        changed = True
         return tuple(r)
 
     def canonical(self, x: Sequence[int]) -> bool:
@@ -225,8 +241,15 @@ class NetworkFamily:
             return False
         key = sparse_key(x)
         for y in self._scalings(x):
-            for perm in self._perms:
-                if sparse_key([y[p] for p in perm]) < key:
+            ky = sparse_key(y)
+            if ky < key:
+                return False
+            if ky[:2] != key[:2]:  # a permutation keeps the count and the sum of the ranks
+                continue
+            for inv in self._inverses:  # the permuted y: position inv[q] holds y[q]
+                moved = sorted((inv[q], q) for q in ky[2])
+                order = (tuple(p for p, _ in moved), tuple(y[q] for _, q in moved))
+                if order < key[2:]:
                     return False
         return True
 
@@ -246,56 +269,75 @@ class NetworkFamily:
             maps.append(m)
         return maps
 
+    def _scale_tables(self) -> None:
+        """Rescaling by table look-up, no arithmetic in the search: the factors are the ratios
+        s / t of non-zero |values| of the hidden weights and biases (with their ratios, for a
+        weight between two rescaled units); ``_times[p][f][r]`` is the rank of (value of rank r
+        at position p) * factor f, or -1 when that product is not in the position's set."""
+        nz = {abs(v) for k in ("w", "b") for v in self.values[k] if v}
+        self._scales = sorted({s / t for s in nz for t in nz})
+        factors = sorted({a / b for a in self._scales for b in self._scales})
+        index = {f: i for i, f in enumerate(factors)}
+        self._one = index[Fraction(1)]
+        self._of_scale = [index[c] for c in self._scales]
+        self._ratio = [[index[a / b] for b in self._scales] for a in self._scales]
+        self._times = [
+            [tuple(self.rank_of[p].get(v * f, -1) if v is not None else -1 for v in col) for f in factors]
+            for p, col in enumerate(self.columns)
+        ]
+
     def _scalings(self, x: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
         """``x`` and every positive rescaling of its live units that stays in the value sets."""
         yield x
-        units, options = [], []
-        for layer in range(self.hidden):
-            for j in range(self.dims[layer + 1]):
-                if self.junk(x, layer, j):
-                    continue
-                cands = self._unit_scales(x, layer, j)
-                if len(cands) > 1:
-                    units.append((layer, j))
-                    options.append(cands)
-        if not units:
+        if not self.scalable:
             return
-        for cs in itertools.product(*options):
-            if all(c == 1 for c in cs):
+        units, options = [], []
+        for k, (_, _, inp, bp, out) in enumerate(self.units):
+            if self._junk(x, inp, bp, out):
                 continue
-            scale = {u: c for u, c in zip(units, cs)}
-            y = self._rescaled(x, scale)
-            if y is not None:
-                yield y
+            row = [*inp, bp]
+            cands = [
+                c
+                for c, f in enumerate(self._of_scale)
+                if f != self._one and all(self._times[p][f][x[p]] >= 0 for p in row)
+            ]
+            if cands:
+                units.append(k)
+                options.append([None, *cands])  # None: this unit keeps its scale
+        for cs in itertools.product(*options):
+            if any(c is not None for c in cs):
+                y = self._rescaled(x, {k: c for k, c in zip(units, cs) if c is not None})
+                if y is not None:
+                    yield y
 
-    def _unit_scales(self, x: Sequence[int], layer: int, j: int) -> list[Fraction]:
-        """Factors c > 0 that keep unit j's weights and bias in their value sets."""
-        row = self.wpos[layer][j] + [self.bpos[layer][j]]
-        nz = [p for p in row if self.value(x, p) != 0]
-        if not nz:
-            return [Fraction(1)]
-        t = self.value(x, nz[0])
-        cands = {s / t for s in self.rank_of[nz[0]] if s != 0 and s / t > 0}
-        ok = [c for c in cands if all(c * self.value(x, p) in self.rank_of[p] for p in nz)]
-        return sorted(ok)
-
-    def _rescaled(self, x: Sequence[int], scale: dict[tuple[int, int], Fraction]) -> tuple[int, ...] | None:
+    def _rescaled(self, x: Sequence[int], scale: dict[int, int]) -> tuple[int, ...] | None:
+        """Units ``k`` rescaled by ``self._scales[scale[k]]`` (outgoing weights divided by it)."""
         y = list(x)
+        k = 0
         for layer, (W, B) in enumerate(zip(self.wpos, self.bpos)):
-            for j, (row, bp) in enumerate(zip(W, B)):
-                out = scale.get((layer, j), 1)
+            first_in = k - self.dims[layer] if layer > 0 else None  # unit index of input 0
+            for row, bp in zip(W, B):
+                out = scale.get(k) if layer < self.hidden else None
                 for i, p in enumerate(row):
-                    inn = scale.get((layer - 1, i), 1) if layer > 0 else 1
-                    if out != 1 or inn != 1:
-                        r = self.rank_of[p].get(self.value(x, p) * out / inn)
-                        if r is None:
-                            return None
-                        y[p] = r
-                if out != 1:
-                    r = self.rank_of[bp].get(self.value(x, bp) * out)
-                    if r is None:
+                    inn = scale.get(first_in + i) if first_in is not None else None
+                    if out is None and inn is None:
+                        continue
+                    if inn is None:
+                        f = self._of_scale[out]
+                    elif out is None:
+                        f = self._ratio[self._scales.index(Fraction(1))][inn]
+                    else:
+                        f = self._ratio[out][inn]
+                    r = self._times[p][f][x[p]]
+                    if r < 0:
+                        return None
+                    y[p] = r
+                if out is not None:
+                    r = self._times[bp][self._of_scale[out]][x[bp]]
+                    if r < 0:
                         return None
                     y[bp] = r
+                k += 1
         return tuple(y)
 
     def describe(self) -> str:

@@ -135,16 +135,24 @@ def ranked(values: Sequence[Fraction]) -> tuple[Fraction | None, ...]:
     return tuple(values) if values[0] == 0 else (None, *values)
 
 
-def _compositions(r: int, caps: Sequence[int]) -> Iterator[tuple[int, ...]]:
-    """Tuples (v1..vk) with 1 <= v_i <= caps[i] and sum r, in lexicographic order."""
-    if not caps:
-        if r == 0:
-            yield ()
-        return
-    rest_min, rest_max = len(caps) - 1, sum(caps[1:])
-    for v in range(max(1, r - rest_max), min(caps[0], r - rest_min) + 1):
-        for tail in _compositions(r - v, caps[1:]):
-            yield (v, *tail)
+_COMPOSITIONS: dict[tuple[int, tuple[int, ...]], tuple[tuple[int, ...], ...]] = {}
+
+
+def _compositions(r: int, caps: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Tuples (v1..vk) with 1 <= v_i <= caps[i] and sum r, in lexicographic order (cached)."""
+    key = (r, caps)
+    if key not in _COMPOSITIONS:
+        if not caps:
+            out = [()] if r == 0 else []
+        else:
+            rest_min, rest_max = len(caps) - 1, sum(caps[1:])
+            out = [
+                (v, *tail)
+                for v in range(max(1, r - rest_max), min(caps[0], r - rest_min) + 1)
+                for tail in _compositions(r - v, caps[1:])
+            ]
+        _COMPOSITIONS[key] = tuple(out)
+    return _COMPOSITIONS[key]
 
 
 def sparse_first(caps: Sequence[int], zero: Sequence[bool]) -> Iterator[tuple[int, ...]]:
@@ -169,7 +177,7 @@ def sparse_first(caps: Sequence[int], zero: Sequence[bool]) -> Iterator[tuple[in
         top = max(sum(caps[p] for p in pos) for pos in combos)
         for r in range(k, top + 1):
             for pos in combos:
-                for ranks in _compositions(r, [caps[p] for p in pos]):
+                for ranks in _compositions(r, tuple(caps[p] for p in pos)):
                     out = [0] * P
                     for p, v in zip(pos, ranks):
                         out[p] = v
