@@ -99,7 +99,8 @@ def space_rows(quick: bool, limit: int) -> list[dict]:
         t_check = timed(lambda s=space, n=n, c=claim: sum(1 for x in islice(iter(s), n) if c(x)))[1]
         ratio = "-"
         if reducible:
-            t_full = timed(lambda s=make(False): sum(1 for _ in s))[1]
+            full = make(False)
+            t_full = timed(lambda s=full: sum(1 for _ in s))[1]
             ratio = f"{t_full / t_enum:.2f}"
         rows.append(
             {

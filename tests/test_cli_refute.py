@@ -270,8 +270,8 @@ def test_refuted_text_output_and_witness_files(tmp_path):
     assert r.returncode == 1
     lines = r.stdout.splitlines()
     assert lines[0].startswith("refuted: a 1-D CPWL function")
-    assert lines[2] == "counterexample (object 5 of 54, the first in size order):"
-    assert lines[3] == "  breakpoints (-1, 1), (0, 0), (1, 1)"
+    assert lines[3] == "counterexample (object 5 of 54, the first in size order):"
+    assert lines[4] == "  breakpoints (-1, 1), (0, 0), (1, 1)"
     assert lines[-1] == f"wrote: {tmp_path / 'w.json'}, {tmp_path / 'w.target.json'}"
     t = json.loads((tmp_path / "w.target.json").read_text())
     assert t["format"] == "exactpwl.pwl" and t["breakpoints"] == [["-1", "1"], ["0", "0"], ["1", "1"]]

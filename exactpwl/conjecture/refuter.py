@@ -170,20 +170,18 @@ class Refutation:
 
     def lines(self) -> list[str]:
         """The report as text lines (exact numbers, no timings); the first says refuted or not."""
-        out = [f"{'refuted' if self.refuted else 'not refuted'}: {self.claim}"]
+        out = [f"{'refuted' if self.refuted else 'not refuted'}: {self.claim}", f"space: {self.space}"]
         if self.mode == "random":
-            out.append(
-                f"space: {self.space}; random objects (hypothesis, seed {self.seed}, at most {self.budget})"
-            )
+            out.append(f"size:  random objects (hypothesis, seed {self.seed}, at most {self.budget})")
         elif self.space_size is None:
-            out.append(f"space: {self.space}; size not known in advance, smallest first")
+            out.append("size:  not known in advance; enumerated smallest first")
         elif self.full_size is not None and self.full_size != self.space_size:
             out.append(
-                f"space: {self.space}; {self.space_size} objects ({self.full_size} before removing "
-                f"symmetries), smallest first"
+                f"size:  {self.space_size} objects ({self.full_size} before removing symmetries), "
+                f"enumerated smallest first"
             )
         else:
-            out.append(f"space: {self.space}; {self.space_size} objects, smallest first")
+            out.append(f"size:  {self.space_size} objects, enumerated smallest first")
         if self.refuted:
             if self.mode == "random":
                 out.append(f"counterexample (found after {self.tried} objects, shrunk by hypothesis):")
