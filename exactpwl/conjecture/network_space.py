@@ -38,7 +38,7 @@ from .space import Space, ranked, sparse_first, sparse_key, value_list, values_t
 
 __all__ = ["NetworkFamily", "networks", "parse_architecture"]
 
-COUNT_LIMIT = 300_000  # deeper spaces up to this full size are counted before the search
+COUNT_LIMIT = 100_000  # deeper spaces up to this full size are counted before the search
 
 
 def parse_architecture(arch: str | Sequence[int]) -> tuple[int, ...]:

@@ -196,7 +196,7 @@ def _sparse_size(columns: Sequence[Sequence[Fraction | None]]) -> int:
 
 
 def _sparse_space(
-    name: str, columns: Sequence[Sequence[Fraction | None]], make: Callable[[list[Fraction]], Any]
+    columns: Sequence[Sequence[Fraction | None]], make: Callable[[list[Fraction]], Any]
 ) -> Iterator[Any]:
     caps = [len(c) - 1 for c in columns]
     zero = [c[0] is not None for c in columns]
@@ -269,7 +269,7 @@ def vectors(length: int, values: Iterable[Any], name: str | None = None) -> Spac
 
     return Space(
         name or f"vectors of {length} values in {values_text(vals)}",
-        lambda: _sparse_space("vectors", cols, tuple),
+        lambda: _sparse_space(cols, tuple),
         _sparse_size(cols),
         strategy,
     )
@@ -314,7 +314,7 @@ def _totient(n: int) -> int:
 def _grid(input_dim: int, coordinates: Sequence[Fraction]) -> list[tuple[Fraction, ...]]:
     """The grid points, sparse first (points with more zero coordinates first)."""
     cols = [ranked(coordinates)] * input_dim
-    return list(_sparse_space("grid", cols, tuple))
+    return list(_sparse_space(cols, tuple))
 
 
 def _counts(count: int | tuple[int, int], limit: int) -> range:
@@ -324,32 +324,39 @@ def _counts(count: int | tuple[int, int], limit: int) -> range:
     return range(lo, hi + 1)
 
 
+def _sets(input_dim: int, coordinates: Iterable[Any], count: int | tuple[int, int], where: str):
+    """The grid (sparse first), the set sizes, and the sets of distinct grid points in order."""
+    coords = value_list(coordinates, f"{where}: coordinates")
+    grid = _grid(input_dim, coords)
+    ks = _counts(count, len(grid))
+    index = {p: i for i, p in enumerate(grid)}
+
+    def sets() -> Iterator[list[tuple[Fraction, ...]]]:
+        for k in ks:
+            for idx in itertools.combinations(range(len(grid)), k):
+                yield [grid[i] for i in idx]
+
+    return coords, grid, ks, index, sets
+
+
 def point_sets(input_dim: int, coordinates: Iterable[Any], count: int | tuple[int, int] = (1, 3)) -> Space:
     """Sets of ``count`` distinct points of the grid ``coordinates^input_dim``.
 
     Order: fewer points first, then the grid's sparse-first order (lexicographic in the points'
     grid positions).  ``sum_k C(G, k)`` objects for a grid of G points.
     """
-    coords = value_list(coordinates, "point_sets: coordinates")
-    grid = _grid(input_dim, coords)
-    ks = _counts(count, len(grid))
-
-    def items():
-        for k in ks:
-            for idx in itertools.combinations(range(len(grid)), k):
-                yield [grid[i] for i in idx]
+    coords, grid, ks, index, sets = _sets(input_dim, coordinates, count, "point_sets")
 
     def strategy():
         from .. import strategies
 
-        index = {p: i for i, p in enumerate(grid)}
         return strategies.point_sets(input_dim, coords, (ks[0], ks[-1])).map(
             lambda ps: sorted(ps, key=index.get)
         )
 
     size = sum(math.comb(len(grid), k) for k in ks)
     return Space(
-        f"sets of {ks[0]}..{ks[-1]} points of {values_text(coords)}^{input_dim}", items, size, strategy
+        f"sets of {ks[0]}..{ks[-1]} points of {values_text(coords)}^{input_dim}", sets, size, strategy
     )
 
 
@@ -363,22 +370,16 @@ def labelled_data(
     each point with a label, labels sparse first.  ``sum_k C(G, k) |labels|^k`` objects."""
     from ..strategies import data_json
 
-    coords = value_list(coordinates, "labelled_data: coordinates")
+    coords, grid, ks, index, sets = _sets(input_dim, coordinates, count, "labelled_data")
     labs = value_list(labels, "labelled_data: labels")
-    grid = _grid(input_dim, coords)
-    ks = _counts(count, len(grid))
 
     def items():
-        for k in ks:
-            for idx in itertools.combinations(range(len(grid)), k):
-                pts = [grid[i] for i in idx]
-                for ys in _sparse_space("labels", [ranked(labs)] * k, list):
-                    yield data_json(pts, ys)
+        for pts in sets():
+            for ys in _sparse_space([ranked(labs)] * len(pts), list):
+                yield data_json(pts, ys)
 
     def strategy():
         from .. import strategies
-
-        index = {p: i for i, p in enumerate(grid)}
 
         def ordered(d: dict) -> dict:
             pairs = sorted(zip(d["points"], d["values"]), key=lambda pv: index[tuple(map(Fraction, pv[0]))])

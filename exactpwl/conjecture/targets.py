@@ -95,7 +95,7 @@ def affine_forms(input_dim: int, coefficients: Iterable[Any] = (0, 1, -1)) -> li
     if input_dim < 1:
         raise InputError("affine_forms: input_dim must be at least 1")
     C = value_list(coefficients, "coefficients")
-    return list(_sparse_space("forms", [ranked(C)] * (input_dim + 1), lambda v: affine_tree(v[:-1], v[-1])))
+    return list(_sparse_space([ranked(C)] * (input_dim + 1), lambda v: affine_tree(v[:-1], v[-1])))
 
 
 class _Lattice:
@@ -209,4 +209,4 @@ def triangulation_targets(
         return st.lists(st.sampled_from(V), min_size=len(pts), max_size=len(pts)).map(make)
 
     name = f"vertex values in {values_text(V)} on a triangulation of {len(pts)} points, {len(simp)} simplices"
-    return Space(name, lambda: _sparse_space("values", cols, make), len(V) ** len(pts), strategy)
+    return Space(name, lambda: _sparse_space(cols, make), len(V) ** len(pts), strategy)
