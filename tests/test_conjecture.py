@@ -351,6 +351,8 @@ def test_target_space_sizes_by_formula():
     assert all(read_data(x).input_dim == 1 for x in d)
     c = chain(vectors(2, [0, 1]), of(["a", "b"]))
     assert c.size == 6 and list(c)[-2:] == ["a", "b"]
+    m = vectors(2, [0, 1, 2]).map(sum)
+    assert m.size == 9 and list(m) == [0, 1, 1, 2, 2, 2, 3, 3, 4]  # (0,0) (1,0) (0,1) (2,0) (0,2) (1,1) ...
 
 
 def test_lattice_size_by_generating_function():

@@ -1,9 +1,9 @@
 """Counterexamples and witnesses as exact JSON (FORMATS.md) and as text.
 
 Networks become ``exactpwl.network`` objects and targets ``exactpwl.pwl`` objects, so that
-``exactpwl certify`` and ``exactpwl eval`` replay them; every rational is an exact string;
-counts stay integers.  The same walk finds the networks and targets inside a witness, to write
-them to files of their own.
+``exactpwl certify`` and ``exactpwl eval`` replay them; every rational is an exact string (so is
+every integer inside a vector); counts stay integers.  The same walk finds the networks and
+targets inside a witness, to write them to files of their own.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def _verdict_like(v: Any) -> bool:
 
 
 def to_json(obj: Any) -> Any:
-    """Exact JSON of a counterexample or witness (rationals as strings, counts as integers)."""
+    """Exact JSON of a counterexample or witness: rationals as strings, and integers too inside
+    vectors; a lone integer (a count) stays an integer."""
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
     if _is_number(obj):
@@ -57,8 +58,8 @@ def to_json(obj: Any) -> Any:
         return d
     if isinstance(obj, dict):
         return {str(k): to_json(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_json(v) for v in obj]
+    if isinstance(obj, (list, tuple)):  # a vector of numbers: integers as strings too
+        return [format_number(v) if type(v) is int else to_json(v) for v in obj]
     if hasattr(obj, "tolist"):  # flint matrices
         return to_json(obj.tolist())
     return str(obj)
