@@ -38,7 +38,7 @@ from .network import Network
 from .numbers import format_number, primitive_int_row, to_fraction
 from .polyhedron import Polyhedron, as_domain, cell, describe, implied
 from .region_table import RegionTable, fractions
-from .subdivision import Subdivision
+from .subdivision import TooManyFacets
 
 __all__ = ["Region", "RegionGraph", "regions", "region_rows"]
 
@@ -304,6 +304,8 @@ def regions(
     until: Callable[[Region], bool] | None = None,
     *,
     kernel: str = "auto",
+    workers: int | None = None,
+    client: Any = None,
 ) -> RegionGraph:
     """Enumerate the activation regions of ``net`` over ``domain`` exactly.
 
@@ -329,6 +331,12 @@ def regions(
 
     ``graph.stats["kernel"]`` says which kernel ran.
 
+    Parallel (the subdivision; ``exactpwl.parallel``): ``workers=None`` uses every core once a
+    job has run for ``parallel.LARGE_SECONDS`` (smaller jobs stay in this process),
+    ``workers=N`` uses N processes, ``workers=1`` none; ``client`` (a ``dask.distributed.Client``)
+    sends the parts to a Dask cluster instead.  The graph is the same either way.  A worker that
+    dies raises ``parallel.WorkerLost``.  The walk always runs in this process.
+
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
     >>> g = regions(net, {"box": [[-1, 1]]})
     >>> len(g), g.num_pieces, g.num_bounded
@@ -343,8 +351,10 @@ def regions(
     bounded = dom is not None and dom.is_bounded()
     if kernel == "auto":
         kernel = "subdivision" if bounded and backend == "ppl" else "walk"
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise InputError("workers: must be a positive integer")
     if kernel == "subdivision" and bounded:
-        g = _subdivide(net, dom, max_regions, progress, until)
+        g = _subdivide(net, dom, max_regions, progress, until, workers, client)
         if g is not None:
             return g
     return _walk(net, dom, max_regions, backend, progress, predict, until)
@@ -356,17 +366,22 @@ def _subdivide(
     max_regions: int | None,
     progress: Callable[[int, int], None] | None,
     until: Callable[[Region], bool] | None,
+    workers: int | None,
+    client: Any,
 ) -> RegionGraph | None:
     """The subdivision kernel; None when there are more than ``max_regions`` regions."""
+    from . import parallel
+
     t0 = time.perf_counter()
-    S = Subdivision.of_domain(net, dom.rows)
-    total = S.inet.num_units
-    while S.done < total:
-        if not S.run(stop_at=S.done + 1, max_cells=max_regions):
-            return None
-        if progress is not None:
-            progress(S.cells.count, total - S.done)
-    G = RegionGraph(net, dom, S.finish())
+    try:
+        table, used = parallel.subdivide(
+            net, dom.rows, workers=workers, client=client, max_cells=max_regions, progress=progress
+        )
+    except TooManyFacets:
+        return None
+    if table is None:
+        return None
+    G = RegionGraph(net, dom, table)
     if until is not None:
         for r in G:
             if until(r):
@@ -374,7 +389,7 @@ def _subdivide(
                 G.complete = False
                 break
     G.stats = {"seconds": round(time.perf_counter() - t0, 3), "kernel": "subdivision", "backend": None}
-    G.stats.update(lps=0, fallbacks=0)
+    G.stats.update(lps=0, fallbacks=0, workers=used)
     return G
 
 

@@ -31,7 +31,8 @@ class RegionTable:
     Edges: ``edge_u``, ``edge_v``, ``edge_row`` (``edge_u``'s side), ``edge_point`` ``[X | d]``
     in the shared facet's relative interior.  ``open_*``: facets whose other side lies in
     another part (``open_cell``, ``open_row``, ``open_point``, ``open_hash`` of the vertex set,
-    ``open_vertices`` the sorted reduced ``(X, d)`` vertex rows); empty once merged.
+    ``open_size`` vertices, listed as reduced ``(X, d)`` rows in ``open_vertices``, facet after
+    facet, each facet's in the order of their hashes); empty once merged.
     """
 
     n: int
@@ -51,7 +52,8 @@ class RegionTable:
     open_row: np.ndarray | None = None
     open_point: np.ndarray | None = None
     open_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    open_vertices: list = field(default_factory=list)
+    open_size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    open_vertices: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -143,6 +145,16 @@ def pair_facets(
     return pairs, np.array(sorted(left), dtype=np.int64)
 
 
+def _ragged(counts: np.ndarray) -> np.ndarray:
+    total = int(counts.sum())
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+
+
+def _vertex_set(verts: np.ndarray, start: int, size: int) -> set:
+    return {tuple(r) for r in verts[start : start + size].tolist()}
+
+
 def _cat(arrays: list[np.ndarray]) -> np.ndarray:
     """Concatenate integer arrays, as Python integers when any of them needs it."""
     if any(a.dtype == object for a in arrays):
@@ -161,24 +173,35 @@ def merge(tables: Sequence[RegionTable]) -> RegionTable:
     v = [t.edge_v + o for t, o in zip(tables, offsets)]
     rows = [t.edge_row for t in tables]
     points = [t.edge_point for t in tables]
-    opened = [(ti, j) for ti, t in enumerate(tables) for j in range(len(t.open_cell))]
+    opened = [t for t in tables if len(t.open_cell)]
     if opened:
-        verts = [tables[ti].open_vertices[j] for ti, j in opened]
-        keys = np.array([tables[ti].open_hash[j] for ti, j in opened], dtype=np.uint64)
-        sizes = np.array([len(x) for x in verts], dtype=np.int64)
+        cell = np.concatenate([t.open_cell + o for t, o in zip(tables, offsets) if len(t.open_cell)])
+        keys = np.concatenate([t.open_hash for t in opened])
+        sizes = np.concatenate([t.open_size for t in opened])
+        verts = cat([t.open_vertices for t in opened])
+        vstart = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
 
         def same(pairs: np.ndarray) -> np.ndarray:
-            return np.array([verts[a] == verts[b] for a, b in pairs.tolist()], dtype=bool)
+            """Equal vertex lists (in hash order), or else equal vertex sets."""
+            a, b = pairs[:, 0], pairs[:, 1]
+            size = sizes[a]
+            ia = np.repeat(vstart[a], size) + _ragged(size)
+            ib = np.repeat(vstart[b], size) + _ragged(size)
+            eq = np.all(verts[ia] == verts[ib], axis=1)
+            ok = np.add.reduceat(eq.astype(np.int64), np.concatenate([[0], np.cumsum(size)[:-1]])) == size
+            for i in np.flatnonzero(~ok).tolist():  # equal hashes in another order
+                ok[i] = _vertex_set(verts, vstart[a[i]], size[i]) == _vertex_set(verts, vstart[b[i]], size[i])
+            return ok
 
         pairs, left = pair_facets(keys, sizes, same)
         if len(left):  # cannot happen: the parts tile the domain
             raise AssertionError(f"{len(left)} facets on part boundaries found on one side only")
-        A = [opened[a] for a in pairs[:, 0].tolist()]
-        B = [opened[b] for b in pairs[:, 1].tolist()]
-        u.append(np.array([tables[ti].open_cell[j] + offsets[ti] for ti, j in A], dtype=np.int64))
-        v.append(np.array([tables[ti].open_cell[j] + offsets[ti] for ti, j in B], dtype=np.int64))
-        rows.append(cat([tables[ti].open_row[[j]] for ti, j in A]) if A else first.edge_row[:0])
-        points.append(cat([tables[ti].open_point[[j]] for ti, j in A]) if A else first.edge_point[:0])
+        rows_open = cat([t.open_row for t in opened])
+        points_open = cat([t.open_point for t in opened])
+        u.append(cell[pairs[:, 0]])
+        v.append(cell[pairs[:, 1]])
+        rows.append(rows_open[pairs[:, 0]])
+        points.append(points_open[pairs[:, 0]])
     return RegionTable(
         n=first.n,
         outputs=first.outputs,

@@ -568,14 +568,35 @@ class Subdivision:
         self.R = np.concatenate([R, rows])
 
     # ------------------------------------------------------------------ parts
+    @property
+    def count(self) -> int:
+        """Cells now (each a union of regions: a lower bound on the number of regions)."""
+        return self.cells.live
+
+    def centroids(self) -> np.ndarray:
+        """An approximate centre of every cell (floats, to group neighbouring cells into parts)."""
+        c = self.cells = self.cells.compacted()
+        n = self.n
+        P = self.R[:, :n].astype(float) / self.R[:, -1].astype(float)[:, None]
+        return np.add.reduceat(P[c.V], _exclusive(c.vlen), axis=0) / c.vlen[:, None]
+
     def export(self, which: np.ndarray) -> dict[str, Any]:
-        """The cells ``which`` and their vertices, to be continued elsewhere (``resume``)."""
+        """The cells ``which`` and their vertices as plain arrays, to continue elsewhere (``resume``)."""
         sub = self.cells.compacted().take(np.asarray(which, dtype=np.int64))
         ids, V = np.unique(sub.V, return_inverse=True)
-        sub.V = V.reshape(-1).astype(np.int64)
         return {
             "R": self.R[ids],
-            "cells": sub,
+            "cells": (
+                sub.vlen,
+                V.reshape(-1).astype(np.int64),
+                sub.M,
+                sub.elen,
+                sub.EA,
+                sub.EB,
+                sub.flen,
+                sub.FL,
+                sub.P,
+            ),
             "layer": self.layer,
             "done": self.done,
             "domain_rows": self.domain_rows,
@@ -585,7 +606,7 @@ class Subdivision:
     def resume(cls, net: Network, part: dict[str, Any]) -> Subdivision:
         S = cls(net)
         S.R = part["R"]
-        S.cells = part["cells"]
+        S.cells = _Cells(*part["cells"])
         S.layer = part["layer"]
         S.done = part["done"]
         S.domain_rows = part["domain_rows"]
@@ -644,7 +665,7 @@ class Subdivision:
         interior = _snap(center, rows, fcell, C)
         # ---- pair the facets: equal vertex sets
         inner = np.flatnonzero(~dom)
-        fh = np.add.reduceat(_vertex_hash(XD)[mvid], fstart)
+        fh = np.add.reduceat(_vertex_hash(XD)[mvid], fstart) if F else np.zeros(0, dtype=np.uint64)
 
         def same(pairs: np.ndarray) -> np.ndarray:
             f1, f2 = inner[pairs[:, 0]], inner[pairs[:, 1]]
@@ -663,11 +684,10 @@ class Subdivision:
                 XD[mvid[_segments(fstart[need], fsize[need])]], _exclusive(fsize[need]), fsize[need]
             )
         )
-        XDl = XD.tolist()
-        open_vertices = [
-            tuple(sorted(tuple(XDl[v]) for v in mvid[fstart[f] : fstart[f] + fsize[f]].tolist()))
-            for f in left.tolist()
-        ]
+        vh = _vertex_hash(XD)
+        om = mvid[_segments(fstart[left], fsize[left])]
+        owner = np.repeat(np.arange(len(left)), fsize[left])
+        om = om[np.lexsort((vh[om], owner))]  # each open facet's vertices in hash order
         return RegionTable(
             n=n,
             outputs=out.shape[0],
@@ -686,7 +706,8 @@ class Subdivision:
             open_row=rows[left],
             open_point=fpoint[len(pairs) :],
             open_hash=fh[left],
-            open_vertices=open_vertices,
+            open_size=fsize[left],
+            open_vertices=XD[om],
         )
 
 

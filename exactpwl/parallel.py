@@ -1,0 +1,147 @@
+"""Every core, and beyond one machine: the subdivision of a domain, part by part.
+
+The subdivision runs in this process until it has enough cells (or, by default, until it has
+run for ``LARGE_SECONDS``: a job that finishes sooner is small and stays here).  Every cell is
+then a union of whole regions, so the cells are dealt into parts (recursive bisection of their
+centres, so that a part is a compact group of neighbours), each part is finished independently
+in a worker, and the parts' tables are merged: the only thing left to do across parts is to pair
+the facets that lie on part boundaries (equal vertex sets, checked exactly).  No region is ever
+cut, so the graph and every count equal the serial ones.
+
+Workers are a local process pool (``workers``) or a ``dask.distributed.Client`` (``client``).
+A worker that dies makes the run fail with ``WorkerLost`` (the pool) or is retried by Dask on
+another worker (``KilledWorker`` after Dask's allowed failures): never a partial count.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import numpy as np
+
+from .errors import CapReached
+from .network import Network
+from .region_table import RegionTable, merge
+from .subdivision import Subdivision
+
+__all__ = ["WorkerLost", "subdivide", "default_workers", "LARGE_SECONDS"]
+
+LARGE_SECONDS = 2.0  # a subdivision still running after this long is "large": it goes parallel
+PARTS_PER_WORKER = 4  # more parts than workers, so a slow part does not hold the others up
+
+
+class WorkerLost(CapReached):
+    """A worker died before its part was done: nothing is claimed (the CLI exits with code 3)."""
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_part(net_data: dict, part: dict, open_units: int) -> RegionTable:
+    """A worker's job: finish the subdivision of some cells (``Subdivision.export``)."""
+    S = Subdivision.resume(Network.from_dict(net_data), part)
+    S.run()
+    return S.finish(open_units)
+
+
+def bisect(points: np.ndarray, parts: int) -> list[np.ndarray]:
+    """Split point indices into ``parts`` groups by recursive median cuts along the widest axis."""
+    groups = [np.arange(len(points))]
+    while len(groups) < parts:
+        groups.sort(key=len)
+        g = groups.pop()
+        if len(g) < 2:
+            groups.append(g)
+            break
+        P = points[g]
+        axis = int(np.argmax(P.max(axis=0) - P.min(axis=0)))
+        order = g[np.argsort(P[:, axis], kind="stable")]
+        half = len(order) // 2
+        groups += [order[:half], order[half:]]
+    return [np.sort(g) for g in groups if len(g)]
+
+
+def subdivide(
+    net: Network,
+    domain_rows: Sequence,
+    *,
+    workers: int | None = None,
+    client: Any = None,
+    max_cells: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    runner: Callable = run_part,
+) -> tuple[RegionTable | None, int]:
+    """The subdivision of a bounded domain, in parallel when it is large.
+
+    Returns ``(table, workers used)``; the table is None when the cells outnumber ``max_cells``.
+    ``workers=None``: all cores once the job has run for ``LARGE_SECONDS``; ``workers=1``: here.
+    ``runner`` is what a worker runs on a part (tests replace it with one that dies).
+    """
+    S = Subdivision.of_domain(net, domain_rows)
+    total = S.inet.num_units
+    if client is not None:
+        want = _dask_workers(client)
+    else:
+        want = default_workers() if workers is None else workers
+    t0 = time.perf_counter()
+    while S.done < total:
+        if not S.run(stop_at=S.done + 1, max_cells=max_cells):
+            return None, 1
+        if progress is not None:
+            progress(S.count, total - S.done)
+        if want < 2 or S.done >= total:
+            continue
+        enough = S.count >= 8 * want * PARTS_PER_WORKER
+        slow = time.perf_counter() - t0 > LARGE_SECONDS
+        if enough and (slow or workers is not None or client is not None):
+            break
+    if S.done >= total:
+        return S.finish(), 1
+    groups = bisect(S.centroids(), want * PARTS_PER_WORKER)
+    parts = [S.export(g) for g in groups]
+    K = S.done
+    data = net.to_dict()
+    if client is not None:
+        tables = _run_dask(client, runner, data, parts, K)
+    else:
+        tables = _run_pool(want, runner, data, parts, K)
+    if max_cells is not None and sum(len(t) for t in tables) > max_cells:
+        return None, want
+    return merge(tables), want
+
+
+def _run_pool(workers: int, runner: Callable, data: dict, parts: list, K: int) -> list[RegionTable]:
+    # fork where there is one: workers start at once and do not re-import the caller's script
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            return list(pool.map(runner, [data] * len(parts), parts, [K] * len(parts)))
+    except BrokenProcessPool as e:
+        raise WorkerLost(f"a worker process died ({e}); no count is claimed") from None
+
+
+def _dask_workers(client: Any) -> int:
+    info = client.scheduler_info()
+    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+
+def _run_dask(client: Any, runner: Callable, data: dict, parts: list, K: int) -> list[RegionTable]:
+    from distributed import KilledWorker
+
+    futures = client.map(runner, [data] * len(parts), parts, [K] * len(parts), pure=False)
+    try:
+        return client.gather(futures)  # all of them, or an exception: never fewer
+    except KilledWorker as e:
+        raise WorkerLost(f"Dask lost the workers of a part too often ({e}); no count is claimed") from None
