@@ -34,6 +34,7 @@ __all__ = ["WorkerLost", "subdivide", "default_workers", "LARGE_SECONDS"]
 
 LARGE_SECONDS = 2.0  # a subdivision still running after this long is "large": it goes parallel
 PARTS_PER_WORKER = 4  # more parts than workers, so a slow part does not hold the others up
+CELLS_PER_PART = 4  # cells a part starts with, at least (so parts are not all tiny)
 
 
 class WorkerLost(CapReached):
@@ -102,7 +103,7 @@ def subdivide(
             progress(S.count, total - S.done)
         if want < 2 or S.done >= total:
             continue
-        enough = S.count >= 8 * want * PARTS_PER_WORKER
+        enough = S.count >= CELLS_PER_PART * want * PARTS_PER_WORKER
         slow = time.perf_counter() - t0 > LARGE_SECONDS
         if enough and (slow or workers is not None or client is not None):
             break
