@@ -101,7 +101,7 @@ def subdivide(
             return None, 1
         if progress is not None:
             progress(S.count, total - S.done)
-        if want < 2 or S.done >= total:
+        if (want < 2 and client is None) or S.done >= total:
             continue
         enough = S.count >= CELLS_PER_PART * want * PARTS_PER_WORKER
         slow = time.perf_counter() - t0 > LARGE_SECONDS

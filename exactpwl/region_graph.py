@@ -23,6 +23,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -198,6 +199,10 @@ class RegionGraph:
             yield Region(tuple(pat), rows, fractions(x), W, c, bool(b))
 
     def _build_graph(self) -> nx.Graph:
+        with _no_gc():
+            return self._graph_of_table()
+
+    def _graph_of_table(self) -> nx.Graph:
         t = self.table
         g = nx.Graph()
         g.add_nodes_from((r.pattern, {"region": r}) for r in self._table_regions())
@@ -294,6 +299,18 @@ class RegionGraph:
 KERNELS = ("auto", "walk", "subdivision")
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Garbage collection off: building many small acyclic objects, collections only cost time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def regions(
     net: Network,
     domain: Any = None,
@@ -383,11 +400,12 @@ def _subdivide(
         return None
     G = RegionGraph(net, dom, table)
     if until is not None:
-        for r in G:
-            if until(r):
-                G.stopped_at = r.pattern
-                G.complete = False
-                break
+        with _no_gc():
+            for r in G:
+                if until(r):
+                    G.stopped_at = r.pattern
+                    G.complete = False
+                    break
     G.stats = {"seconds": round(time.perf_counter() - t0, 3), "kernel": "subdivision", "backend": None}
     G.stats.update(lps=0, fallbacks=0, workers=used)
     return G
@@ -474,9 +492,7 @@ def _walk(
 
     s0 = net.pattern_near(start, basis)
     pending: deque = deque([(s0, add(s0))])
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the walk makes millions of small acyclic objects; collections only cost time
-    try:
+    with _no_gc():  # the walk makes millions of small acyclic objects; collections only cost time
         while pending and G.stopped_at is None:
             if progress is not None and len(g) % 500 == 0:
                 progress(len(g), len(pending))
@@ -514,9 +530,6 @@ def _walk(
                     flips=tuple(k for k, (u, v) in enumerate(zip(s, s2)) if u != v),
                     same_map=r1.W == r2.W and r1.c == r2.c,
                 )
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if G.stopped_at is not None:
         G.complete = False
     if not G.complete:

@@ -178,18 +178,12 @@ class _IntegerNetwork:
 
 # ----------------------------------------------------------------------------- cells
 _GROUPS = {
-    "vlen": 0,
-    "elen": 0,
-    "flen": 0,
-    "P": 0,
-    "alive": 0,
-    "V": 1,
-    "M": 1,
-    "own": 1,
-    "EA": 2,
-    "EB": 2,
+    **dict.fromkeys(("vlen", "elen", "flen", "vst", "est", "fst", "P", "alive"), 0),
+    **dict.fromkeys(("V", "M", "own"), 1),
+    **dict.fromkeys(("EA", "EB"), 2),
     "FL": 3,
 }
+_STARTS = {"vst": ("vlen", 1), "est": ("elen", 2), "fst": ("flen", 3)}  # start of each cell's slots
 
 
 class _Cells:
@@ -215,6 +209,9 @@ class _Cells:
             P=P,
             alive=np.ones(C, dtype=bool),
             own=own,
+            vst=_exclusive(vlen),
+            est=_exclusive(elen),
+            fst=_exclusive(flen),
         )
         self._n = [C, len(V), len(EA), len(FL)]
 
@@ -241,6 +238,8 @@ class _Cells:
             x = other.alive if name == "alive" else getattr(other, name)
             if name == "own":
                 x = x + C
+            elif name in _STARTS:
+                x = x + self._n[_STARTS[name][1]]
             a = self._a[name]
             used, need = self._n[g], self._n[g] + add[g]
             if need > len(a):
@@ -271,6 +270,12 @@ class _Cells:
     def compacted(self) -> _Cells:
         alive = self.alive
         return self if alive.all() else self.take(np.flatnonzero(alive))
+
+    @staticmethod
+    def pair(a: _Cells, b: _Cells) -> _Cells:
+        """Two compact sets of cells, one after the other."""
+        f = ("vlen", "V", "M", "elen", "EA", "EB", "flen", "FL", "P")
+        return _Cells(*(np.concatenate([getattr(a, x), getattr(b, x)]) for x in f))
 
     @staticmethod
     def concat(parts: Sequence[_Cells]) -> _Cells:
@@ -351,7 +356,9 @@ class Subdivision:
         self.domain_rows: list[Row] = []
         self.layer = 0  # index into inet.layers of the layer whose values are in R
         self.done = 0  # neurons processed
-        self.R = np.zeros((0, self.n + 1), dtype=np.int64)  # rows [X | Z | d]
+        self._R = np.zeros((0, self.n + 1), dtype=np.int64)  # rows [X | Z | d], with spare capacity
+        self._used = 0
+        self.rmax = 0  # a bound on every |entry| of R
         K = self.inet.num_units
         e = np.zeros(0, dtype=np.int64)
         self.cells = _Cells(e, e, e.astype(np.uint64), e, e, e, e, e, np.zeros((0, K), dtype=np.uint8))
@@ -399,6 +406,31 @@ class Subdivision:
             np.zeros((1, S.inet.num_units), dtype=np.uint8),
         )
         return S
+
+    @property
+    def R(self) -> np.ndarray:
+        """The vertex table: one row [X | Z | d] per vertex."""
+        return self._R[: self._used]
+
+    @R.setter
+    def R(self, rows: np.ndarray) -> None:
+        self._R, self._used = rows, len(rows)
+        self.rmax = _absmax(rows)
+
+    def _grow(self, rows: np.ndarray) -> None:
+        """Append vertex rows (amortised: the table doubles when full)."""
+        R = self._R
+        if rows.dtype != R.dtype:
+            R = R.astype(object)
+            rows = rows.astype(object)
+        need = self._used + len(rows)
+        if need > len(R):
+            bigger = np.empty((max(need, 2 * len(R)), R.shape[1]), dtype=R.dtype)
+            bigger[: self._used] = R[: self._used]
+            R = bigger
+        R[self._used : need] = rows
+        self._R, self._used = R, need
+        self.rmax = max(self.rmax, _absmax(rows))
 
     def _set_vertices(self, XD: np.ndarray) -> None:
         """Rows [X | d] -> the table [X | Z | d] for the first layer with ReLUs."""
@@ -472,7 +504,7 @@ class Subdivision:
         N = len(self.R)
         # ---- the vertices of the crossed cells
         xl = c.vlen[X]
-        xslot = _segments(_exclusive(c.vlen)[X], xl)
+        xslot = _segments(c.vst[X], xl)
         xcell = np.repeat(np.arange(m, dtype=np.int64), xl)
         xbase = _exclusive(xl)
         xs, xm, xv = ss[xslot], c.M[xslot], c.V[xslot]
@@ -492,7 +524,7 @@ class Subdivision:
         mask_n = (xm & nm[xcell]) | kz
         # ---- the edges of the crossed cells
         el = c.elen[X]
-        eslot = _segments(_exclusive(c.elen)[X], el)
+        eslot = _segments(c.est[X], el)
         ecell = np.repeat(np.arange(m, dtype=np.int64), el)
         a = xbase[ecell] + c.EA[eslot]
         b = xbase[ecell] + c.EB[eslot]
@@ -521,7 +553,11 @@ class Subdivision:
         cut_T = np.concatenate([xm[zero], T])[order]
         cut_p = np.concatenate([pl[zero], newp])[order]
         cut_n = np.concatenate([nl[zero], newn])[order]
-        A, B = _polytope_edges(cut_T, cut_cell, n - 2)
+        if n == 2:  # the cut is a segment: its two ends
+            A = np.arange(0, len(cut_cell), 2, dtype=np.int64)
+            B = A + 1
+        else:
+            A, B = _polytope_edges(cut_T, cut_cell, n - 2)
         # ---- assemble the two sides of every crossed cell
         plen, nlen = np_old + ncross, nn_old + ncross
         pst, nst = _exclusive(plen), _exclusive(nlen)
@@ -546,7 +582,7 @@ class Subdivision:
         nb = np.concatenate([nl[b[ne]], newn, cut_n[B]])
         po, no = np.argsort(pcell, kind="stable"), np.argsort(ncell, kind="stable")
         fl = c.flen[X]
-        fslot = _segments(_exclusive(c.flen)[X], fl)
+        fslot = _segments(c.fst[X], fl)
         FL = np.empty(int(fl.sum()) + m, dtype=np.int64)
         fst = _exclusive(fl + 1)
         FL[_segments(fst, fl)] = c.FL[fslot]
@@ -556,16 +592,16 @@ class Subdivision:
         plus = _Cells(plen, PV, PM, np.bincount(pcell, minlength=m), pa[po], pb[po], fl + 1, FL, Pp)
         minus = _Cells(nlen, NV, NM, np.bincount(ncell, minlength=m), na[no], nb[no], fl + 1, FL, c.P[X])
         c.alive[X] = False
-        c.append(plus)
-        c.append(minus)
+        c.append(_Cells.pair(plus, minus))
         # ---- the new vertices: Z_k(u) row(w) - Z_k(w) row(u) for each cut edge (u+, w-)
         uu, ww = uniq // N, uniq % N
         R = self.R
         ka, kb_ = z[uu], -z[ww]
-        if R.dtype != object and not _fits(2 * max(_absmax(ka), _absmax(kb_)) * _absmax(R)):
+        if R.dtype != object and not _fits(2 * max(_absmax(ka), _absmax(kb_)) * self.rmax):
             R, ka, kb_ = R.astype(object), ka.astype(object), kb_.astype(object)
+            self.R = R
         rows = _reduce_rows(ka[:, None] * R[ww] + kb_[:, None] * R[uu])
-        self.R = np.concatenate([R, rows])
+        self._grow(rows)
 
     # ------------------------------------------------------------------ parts
     @property
@@ -728,11 +764,10 @@ def _stack(X: np.ndarray, Z: np.ndarray, D: np.ndarray) -> np.ndarray:
 def _vertex_hash(XD: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each reduced ``(X, d)`` row, the same whatever the row's dtype."""
     H = (XD % _HASH_P).astype(np.int64).astype(np.uint64)
-    rng = np.random.default_rng(20261202)
-    K = rng.integers(1, 2**63, size=XD.shape[1], dtype=np.int64).astype(np.uint64) | np.uint64(1)
     h = np.zeros(len(XD), dtype=np.uint64)
     for j in range(XD.shape[1]):
-        h = h * np.uint64(0x9E3779B97F4A7C15) + H[:, j] * K[j]
+        h = (h ^ H[:, j]) * np.uint64(0x9E3779B97F4A7C15)  # multiply by an odd constant (golden ratio)
+        h ^= h >> np.uint64(29)
     return h
 
 
@@ -743,8 +778,6 @@ def _snap(center: np.ndarray, rows: np.ndarray, fcell: np.ndarray, C: int) -> np
     exact integer arithmetic accepts it; a cell where every proposal fails keeps its center."""
     n = center.shape[1] - 1
     out = _reduce_rows(center.copy())
-    if out.dtype != object:
-        out = out.astype(object)
     approx = center[:, :n].astype(float) / center[:, n].astype(float)[:, None]
     fstart = np.searchsorted(fcell, np.arange(C))
     fcount = np.bincount(fcell, minlength=C)
@@ -766,6 +799,9 @@ def _snap(center: np.ndarray, rows: np.ndarray, fcell: np.ndarray, C: int) -> np
         good = todo[~bad]
         if len(good):
             g = np.concatenate([nums[~bad], np.full((len(good), 1), D, dtype=np.int64)], axis=1)
-            out[good] = _reduce_rows(g).astype(object)
+            g = _reduce_rows(g)
+            if out.dtype != object and not _fits(_absmax(g)):
+                out = out.astype(object)
+            out[good] = g
         todo = todo[bad]
     return _narrow(out)

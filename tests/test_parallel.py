@@ -173,6 +173,7 @@ def _die_once(net_data, part, open_units, marker_dir):
 
 
 def test_dask_retries_a_killed_worker(client, tmp_path):
+    client.wait_for_workers(2, timeout=60)
     ref = Ref(NETS[0][0])
     dom = [((1, 0), 3), ((-1, 0), 3), ((0, 1), 3), ((0, -1), 3)]
     serial, _ = parallel.subdivide(ref.net(), dom, workers=1)
@@ -195,6 +196,7 @@ def _allowed_failures(dask_scheduler, value):
 def test_dask_fails_loudly_when_workers_keep_dying(client):
     ref = Ref(NETS[0][0])
     dom = [((1, 0), 3), ((-1, 0), 3), ((0, 1), 3), ((0, -1), 3)]
+    client.wait_for_workers(2, timeout=60)  # the nannies have restarted the workers killed before
     old = client.run_on_scheduler(_allowed_failures, value=0)  # give up at the first death
     try:
         with pytest.raises(parallel.WorkerLost, match="no count is claimed"):
