@@ -83,6 +83,18 @@ def _segments(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(np.asarray(starts, dtype=np.int64), counts) + _ragged(counts)
 
 
+def _gemm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``A @ B`` in column blocks small enough that BLAS stays on one thread: these products are
+    small, and waking BLAS threads costs more than it gives (much more on a busy machine)."""
+    step = max(1, 2**18 // max(1, A.shape[0] * A.shape[1]))
+    if B.shape[1] <= step:
+        return A @ B
+    out = np.empty((A.shape[0], B.shape[1]))
+    for j in range(0, B.shape[1], step):
+        np.matmul(A, B[:, j : j + step], out=out[:, j : j + step])
+    return out
+
+
 def _reduce_rows(R: np.ndarray) -> np.ndarray:
     """Divide every row by the gcd of its entries (no row is all zero)."""
     if not len(R):
@@ -160,7 +172,7 @@ class _IntegerNetwork:
                 flat = H.reshape(H.shape[0], -1)
                 bound = _absmax(np.abs(W).sum(axis=1)) * _absmax(flat) + _absmax(b)
                 if bound < 2**53:  # every partial sum is an integer that a float64 holds exactly
-                    M = (W.astype(float) @ flat.astype(float)).astype(np.int64)
+                    M = _gemm(W.astype(float), flat.astype(float)).astype(np.int64)
                 else:
                     dt = np.int64 if _fits(bound) else object
                     M = W.astype(dt) @ flat.astype(dt)
@@ -558,46 +570,51 @@ class Subdivision:
             B = A + 1
         else:
             A, B = _polytope_edges(cut_T, cut_cell, n - 2)
-        # ---- assemble the two sides of every crossed cell
+        # ---- assemble the two sides of every crossed cell: plus sides 0..m-1, minus sides m..2m-1
         plen, nlen = np_old + ncross, nn_old + ncross
-        pst, nst = _exclusive(plen), _exclusive(nlen)
-        PV = np.empty(int(plen.sum()), dtype=np.int64)
-        PM = np.empty(len(PV), dtype=np.uint64)
-        NV = np.empty(int(nlen.sum()), dtype=np.int64)
-        NM = np.empty(len(NV), dtype=np.uint64)
-        d = pst[xcell[keep_p]] + pl[keep_p]
-        PV[d], PM[d] = xv[keep_p], mask_p[keep_p]
-        d = pst[cc] + newp
-        PV[d], PM[d] = newid, (T & pm[cc]) | kb[cc]
-        d = nst[xcell[keep_n]] + nl[keep_n]
-        NV[d], NM[d] = xv[keep_n], mask_n[keep_n]
-        d = nst[cc] + newn
-        NV[d], NM[d] = newid, (T & nm[cc]) | kb[cc]
+        lens = np.concatenate([plen, nlen])
+        st = _exclusive(lens)
+        V = np.empty(int(lens.sum()), dtype=np.int64)
+        M = np.empty(len(V), dtype=np.uint64)
+        d = st[xcell[keep_p]] + pl[keep_p]
+        V[d], M[d] = xv[keep_p], mask_p[keep_p]
+        d = st[cc] + newp
+        V[d], M[d] = newid, (T & pm[cc]) | kb[cc]
+        d = st[m + xcell[keep_n]] + nl[keep_n]
+        V[d], M[d] = xv[keep_n], mask_n[keep_n]
+        d = st[m + cc] + newn
+        V[d], M[d] = newid, (T & nm[cc]) | kb[cc]
         acell = cut_cell[A]
-        pcell = np.concatenate([ecell[pe], cc, acell])
-        pa = np.concatenate([pl[a[pe]], pl[u], cut_p[A]])
-        pb = np.concatenate([pl[b[pe]], newp, cut_p[B]])
-        ncell = np.concatenate([ecell[ne], cc, acell])
-        na = np.concatenate([nl[a[ne]], nl[w], cut_n[A]])
-        nb = np.concatenate([nl[b[ne]], newn, cut_n[B]])
-        po, no = np.argsort(pcell, kind="stable"), np.argsort(ncell, kind="stable")
+        ecells = np.concatenate([ecell[pe], cc, acell, m + ecell[ne], m + cc, m + acell])
+        ea = np.concatenate([pl[a[pe]], pl[u], cut_p[A], nl[a[ne]], nl[w], cut_n[A]])
+        eb = np.concatenate([pl[b[pe]], newp, cut_p[B], nl[b[ne]], newn, cut_n[B]])
+        eo = np.argsort(ecells, kind="stable")
         fl = c.flen[X]
         fslot = _segments(c.fst[X], fl)
         FL = np.empty(int(fl.sum()) + m, dtype=np.int64)
         fst = _exclusive(fl + 1)
         FL[_segments(fst, fl)] = c.FL[fslot]
         FL[fst + fl] = k
-        Pp = c.P[X].copy()
-        Pp[:, k] = 1
-        plus = _Cells(plen, PV, PM, np.bincount(pcell, minlength=m), pa[po], pb[po], fl + 1, FL, Pp)
-        minus = _Cells(nlen, NV, NM, np.bincount(ncell, minlength=m), na[no], nb[no], fl + 1, FL, c.P[X])
+        P = np.concatenate([c.P[X], c.P[X]])
+        P[:m, k] = 1
+        sides = _Cells(
+            lens,
+            V,
+            M,
+            np.bincount(ecells, minlength=2 * m),
+            ea[eo],
+            eb[eo],
+            np.r_[fl + 1, fl + 1],
+            np.r_[FL, FL],
+            P,
+        )
         c.alive[X] = False
-        c.append(_Cells.pair(plus, minus))
+        c.append(sides)
         # ---- the new vertices: Z_k(u) row(w) - Z_k(w) row(u) for each cut edge (u+, w-)
         uu, ww = uniq // N, uniq % N
         R = self.R
         ka, kb_ = z[uu], -z[ww]
-        if R.dtype != object and not _fits(2 * max(_absmax(ka), _absmax(kb_)) * self.rmax):
+        if R.dtype != object and not _fits(2 * _absmax(z) * self.rmax):
             R, ka, kb_ = R.astype(object), ka.astype(object), kb_.astype(object)
             self.R = R
         rows = _reduce_rows(ka[:, None] * R[ww] + kb_[:, None] * R[uu])
