@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
     r.add_argument("--progress", action="store_true", help="report progress on stderr")
     _scale_options(r)
+    r.add_argument(
+        "--store",
+        metavar="FILE.sqlite",
+        help="stream the regions to a SQLite file (bounded memory; subdivision)",
+    )
     c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
     c.add_argument("net", help="network JSON file (exactpwl.network)")
     c.add_argument("target", nargs="?", help="target JSON file (exactpwl.pwl, or a network)")
@@ -184,6 +189,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         kernel=args.kernel,
         workers=args.workers,
         client=_client(args),
+        store=args.store,
     )
     if args.progress:
         print(file=sys.stderr)

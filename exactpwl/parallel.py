@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -27,7 +27,8 @@ import numpy as np
 
 from .errors import CapReached
 from .network import Network
-from .region_table import RegionTable, merge
+from .region_table import OpenFacets, RegionTable, components, merge
+from .store import RegionStore
 from .subdivision import Subdivision
 
 __all__ = ["WorkerLost", "subdivide", "default_workers", "LARGE_SECONDS"]
@@ -35,6 +36,7 @@ __all__ = ["WorkerLost", "subdivide", "default_workers", "LARGE_SECONDS"]
 LARGE_SECONDS = 2.0  # a subdivision still running after this long is "large": it goes parallel
 PARTS_PER_WORKER = 4  # more parts than workers, so a slow part does not hold the others up
 CELLS_PER_PART = 4  # cells a part starts with, at least (so parts are not all tiny)
+STORE_PARTS = 64  # parts, at least, when regions go to disk: memory holds about one part
 
 
 class WorkerLost(CapReached):
@@ -82,12 +84,16 @@ def subdivide(
     max_cells: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     runner: Callable = run_part,
+    store: RegionStore | None = None,
 ) -> tuple[RegionTable | None, int]:
     """The subdivision of a bounded domain, in parallel when it is large.
 
     Returns ``(table, workers used)``; the table is None when the cells outnumber ``max_cells``.
     ``workers=None``: all cores once the job has run for ``LARGE_SECONDS``; ``workers=1``: here.
-    ``runner`` is what a worker runs on a part (tests replace it with one that dies).
+    ``runner`` is what a worker runs on a part (tests replace it with one that dies).  With a
+    ``store`` the domain is always cut into parts (at least ``STORE_PARTS``), each part's regions
+    are written to the store as soon as it is done and dropped, and the table returned is empty:
+    the counts are in ``store.meta``.
     """
     S = Subdivision.of_domain(net, domain_rows)
     total = S.inet.num_units
@@ -101,34 +107,105 @@ def subdivide(
             return None, 1
         if progress is not None:
             progress(S.count, total - S.done)
-        if (want < 2 and client is None) or S.done >= total:
+        nparts = max(want * PARTS_PER_WORKER, STORE_PARTS if store is not None else 0)
+        if S.done >= total or (want < 2 and client is None and store is None):
             continue
-        enough = S.count >= CELLS_PER_PART * want * PARTS_PER_WORKER
+        enough = S.count >= CELLS_PER_PART * nparts
         slow = time.perf_counter() - t0 > LARGE_SECONDS
-        if enough and (slow or workers is not None or client is not None):
+        if enough and (slow or workers is not None or client is not None or store is not None):
             break
     if S.done >= total:
-        return S.finish(), 1
-    groups = bisect(S.centroids(), want * PARTS_PER_WORKER)
-    parts = [S.export(g) for g in groups]
+        table = S.finish()
+        if store is not None:
+            return _stream(store, [table], 1), 1
+        return table, 1
+    groups = bisect(S.centroids(), nparts)
     K = S.done
+    parts = [S.export(g) for g in groups]
+    del S
     data = net.to_dict()
     if client is not None:
-        tables = _run_dask(client, runner, data, parts, K)
+        results = _run_dask(client, runner, data, parts, K)
+    elif want < 2:
+        results = (runner(data, part, K) for part in parts)
     else:
-        tables = _run_pool(want, runner, data, parts, K)
+        results = _run_pool(want, runner, data, parts, K)
+    if store is not None:
+        shape = _stream(store, results, want)
+        if max_cells is not None and store.meta("regions") > max_cells:
+            return None, want
+        return shape, want
+    tables = list(results)
     if max_cells is not None and sum(len(t) for t in tables) > max_cells:
         return None, want
     return merge(tables), want
 
 
-def _run_pool(workers: int, runner: Callable, data: dict, parts: list, K: int) -> list[RegionTable]:
+def _empty(t: RegionTable) -> RegionTable:
+    """No regions, the shape of ``t`` (what ``subdivide`` returns once they are in a store)."""
+    return RegionTable(
+        n=t.n,
+        outputs=t.outputs,
+        scale=t.scale,
+        patterns=t.patterns[:0],
+        out=t.out[:0],
+        interior=t.interior[:0],
+        bounded=t.bounded[:0],
+        facet_cell=t.facet_cell[:0],
+        facet_row=t.facet_row[:0],
+        edge_u=t.edge_u[:0],
+        edge_v=t.edge_v[:0],
+        edge_row=t.edge_row[:0],
+        edge_point=t.edge_point[:0],
+    )
+
+
+def _stream(store: RegionStore, tables: Iterable[RegionTable], workers: int) -> RegionTable:
+    """Write each table to the store as it comes (then drop it), pair the facets on part
+    boundaries at the end, and record the counts; returns an empty table of the right shape."""
+    opened, same_u, same_v = [], [], []
+    regions = bounded = edges = 0
+    shape = None
+    for t in tables:
+        first = store.add(t)
+        opened.append(OpenFacets.of([t], [first]))
+        same = t.same_map()
+        same_u.append(t.edge_u[same] + first)
+        same_v.append(t.edge_v[same] + first)
+        regions += len(t)
+        bounded += int(t.bounded.sum())
+        edges += t.num_edges
+        shape = _empty(t)
+    joined = OpenFacets.join(opened)
+    if joined is not None:
+        u, v, row, point, same = joined.pair()
+        store.add_edges(u, v, row, point, same, n=shape.n)
+        same_u.append(u[same])
+        same_v.append(v[same])
+        edges += len(u)
+    labels = components(regions, np.concatenate(same_u), np.concatenate(same_v))
+    store.set_meta(
+        regions=regions,
+        bounded=bounded,
+        edges=edges,
+        pieces=len(np.unique(labels)),
+        n=shape.n,
+        outputs=shape.outputs,
+        scale=shape.scale,
+        workers=workers,
+    )
+    store.index_patterns()
+    return shape
+
+
+def _run_pool(workers: int, runner: Callable, data: dict, parts: list, K: int) -> Iterator[RegionTable]:
+    """The parts' tables, in order, as the workers finish them."""
     # fork where there is one: workers start at once and do not re-import the caller's script
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            return list(pool.map(runner, [data] * len(parts), parts, [K] * len(parts)))
+            yield from pool.map(runner, [data] * len(parts), parts, [K] * len(parts))
     except BrokenProcessPool as e:
         raise WorkerLost(f"a worker process died ({e}); no count is claimed") from None
 

@@ -39,6 +39,7 @@ from .network import Network
 from .numbers import format_number, primitive_int_row, to_fraction
 from .polyhedron import Polyhedron, as_domain, cell, describe, implied
 from .region_table import RegionTable, fractions
+from .store import RegionStore
 from .subdivision import TooManyFacets
 
 __all__ = ["Region", "RegionGraph", "regions", "region_rows"]
@@ -108,11 +109,20 @@ class RegionGraph:
     indices of the neurons that change state) and ``same_map``.
     """
 
-    def __init__(self, net: Network, domain: Polyhedron | None, table: RegionTable | None = None):
+    def __init__(
+        self,
+        net: Network,
+        domain: Polyhedron | None,
+        table: RegionTable | None = None,
+        store: RegionStore | None = None,
+    ):
         self.net = net
         self.domain = domain
         self.table = table  # the regions as flat arrays (subdivision); the graph is built on demand
-        self._graph = None if table is not None else nx.Graph()
+        self.store = store  # or in a SQLite file (``regions(..., store=PATH)``)
+        if store is not None:
+            self.table = None
+        self._graph = None if table is not None or store is not None else nx.Graph()
         self._index: dict[tuple[int, ...], int] | None = None
         self.complete = True
         self.unexplored = 0
@@ -128,14 +138,24 @@ class RegionGraph:
 
     # -- counts
     def __len__(self) -> int:
+        if self.store is not None:
+            return self.store.meta("regions")
         return len(self.table) if self.table is not None else self.graph.number_of_nodes()
 
     def __iter__(self) -> Iterator[Region]:
+        if self.store is not None and self._graph is None:
+            return self._store_regions()
         if self._graph is None:
             return self._table_regions()
         return (d["region"] for _, d in self.graph.nodes(data=True))
 
     def __getitem__(self, pattern: tuple[int, ...]) -> Region:
+        if self.store is not None and self._graph is None:
+            where = ("WHERE pattern = ?", ("".join(map(str, pattern)),))
+            found = list(self._store_regions(*where))
+            if not found:
+                raise KeyError(pattern)
+            return found[0]
         if self._graph is None:
             if self._index is None:
                 self._index = {tuple(p): i for i, p in enumerate(self.table.patterns.tolist())}
@@ -148,12 +168,16 @@ class RegionGraph:
 
     @property
     def num_bounded(self) -> int:
+        if self.store is not None:
+            return self.store.meta("bounded")
         if self.table is not None:
             return int(self.table.bounded.sum())
         return sum(1 for r in self if r.bounded)
 
     def pieces(self) -> list[set[tuple[int, ...]]]:
         """Linear pieces: components of the graph restricted to edges between equal affine maps."""
+        if self.store is not None and self._graph is None:
+            self._graph = self._build_graph()
         if self.table is not None:
             out: dict[int, set[tuple[int, ...]]] = {}
             for label, p in zip(self.table.pieces().tolist(), self.table.patterns.tolist()):
@@ -166,12 +190,16 @@ class RegionGraph:
 
     @property
     def num_pieces(self) -> int:
+        if self.store is not None:
+            return self.store.meta("pieces")
         if self.table is not None:
             return len(np.unique(self.table.pieces()))
         return len(self.pieces())
 
     @property
     def num_edges(self) -> int:
+        if self.store is not None:
+            return self.store.meta("edges")
         return self.table.num_edges if self.table is not None else self.graph.number_of_edges()
 
     # -- from the table
@@ -198,9 +226,40 @@ class RegionGraph:
             rows = tuple((tuple(r[:n]), r[n]) for r in fr)
             yield Region(tuple(pat), rows, fractions(x), W, c, bool(b))
 
+    def _store_regions(self, where: str = "", args: tuple = ()) -> Iterator[Region]:
+        n, outs, scale = self.store.meta("n"), self.store.meta("outputs"), self.store.meta("scale")
+        w = n + 1
+        for _, pat, rows, x, o, b in self.store.regions(where, args):
+            W = fmpq_mat(outs, n, [o[j * w + k] for j in range(outs) for k in range(n)])
+            c = fmpq_mat(outs, 1, [o[j * w + n] for j in range(outs)])
+            if scale != 1:
+                W, c = W * fmpq(1, scale), c * fmpq(1, scale)
+            yield Region(pat, tuple((tuple(r[:n]), r[n]) for r in rows), fractions(x), W, c, b)
+
     def _build_graph(self) -> nx.Graph:
         with _no_gc():
+            if self.store is not None:
+                return self._graph_of_store()
             return self._graph_of_table()
+
+    def _graph_of_store(self) -> nx.Graph:
+        g = nx.Graph()
+        names = {}
+        for r in self._store_regions():
+            names[len(names)] = r.pattern
+            g.add_node(r.pattern, region=r)
+        n = self.store.meta("n")
+        for u, v, row, x, same in self.store.edges():
+            pu, pv = names[u], names[v]
+            flips = tuple(k for k, (a, b) in enumerate(zip(pu, pv)) if a != b)
+            data = {
+                "hyperplane": (tuple(row[:n]), row[n]),
+                "point": fractions(x),
+                "flips": flips,
+                "same_map": same,
+            }
+            g.add_edge(pu, pv, **data)
+        return g
 
     def _graph_of_table(self) -> nx.Graph:
         t = self.table
@@ -323,6 +382,7 @@ def regions(
     kernel: str = "auto",
     workers: int | None = None,
     client: Any = None,
+    store: str | None = None,
 ) -> RegionGraph:
     """Enumerate the activation regions of ``net`` over ``domain`` exactly.
 
@@ -354,6 +414,10 @@ def regions(
     sends the parts to a Dask cluster instead.  The graph is the same either way.  A worker that
     dies raises ``parallel.WorkerLost``.  The walk always runs in this process.
 
+    ``store=PATH`` (the subdivision) streams the regions and edges into a SQLite file part by
+    part instead of keeping them in memory (``exactpwl.store``): the counts come out as usual,
+    regions are read back from the file, and ``graph.graph`` loads everything.
+
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
     >>> g = regions(net, {"box": [[-1, 1]]})
     >>> len(g), g.num_pieces, g.num_bounded
@@ -371,9 +435,11 @@ def regions(
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise InputError("workers: must be a positive integer")
     if kernel == "subdivision" and bounded:
-        g = _subdivide(net, dom, max_regions, progress, until, workers, client)
+        g = _subdivide(net, dom, max_regions, progress, until, workers, client, store)
         if g is not None:
             return g
+    if store is not None and max_regions is None:
+        raise InputError("store: streaming regions to disk needs the subdivision (a bounded domain)")
     return _walk(net, dom, max_regions, backend, progress, predict, until)
 
 
@@ -385,20 +451,28 @@ def _subdivide(
     until: Callable[[Region], bool] | None,
     workers: int | None,
     client: Any,
+    store: str | None,
 ) -> RegionGraph | None:
     """The subdivision kernel; None when there are more than ``max_regions`` regions."""
     from . import parallel
 
     t0 = time.perf_counter()
+    disk = RegionStore(store, fresh=True) if store is not None else None
     try:
         table, used = parallel.subdivide(
-            net, dom.rows, workers=workers, client=client, max_cells=max_regions, progress=progress
+            net,
+            dom.rows,
+            workers=workers,
+            client=client,
+            max_cells=max_regions,
+            progress=progress,
+            store=disk,
         )
     except TooManyFacets:
         return None
     if table is None:
         return None
-    G = RegionGraph(net, dom, table)
+    G = RegionGraph(net, dom, table, disk)
     if until is not None:
         with _no_gc():
             for r in G:

@@ -162,23 +162,43 @@ def _cat(arrays: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(arrays)
 
 
-def merge(tables: Sequence[RegionTable]) -> RegionTable:
-    """One table from the tables of the parts of a domain; open facets are paired across parts."""
-    if len(tables) == 1 and not len(tables[0].open_cell):
-        return tables[0]
-    first = tables[0]
-    offsets = np.cumsum([0] + [len(t) for t in tables])
-    cat = _cat
-    u = [t.edge_u + o for t, o in zip(tables, offsets)]
-    v = [t.edge_v + o for t, o in zip(tables, offsets)]
-    rows = [t.edge_row for t in tables]
-    points = [t.edge_point for t in tables]
-    opened = [t for t in tables if len(t.open_cell)]
-    if opened:
-        cell = np.concatenate([t.open_cell + o for t, o in zip(tables, offsets) if len(t.open_cell)])
-        keys = np.concatenate([t.open_hash for t in opened])
-        sizes = np.concatenate([t.open_size for t in opened])
-        verts = cat([t.open_vertices for t in opened])
+@dataclass
+class OpenFacets:
+    """Facets on part boundaries, gathered from several tables (cells numbered globally)."""
+
+    cell: np.ndarray
+    hash: np.ndarray
+    size: np.ndarray
+    vertices: np.ndarray
+    row: np.ndarray
+    point: np.ndarray
+    out: np.ndarray  # the output map of each facet's region (for same_map)
+
+    @staticmethod
+    def of(tables: Sequence[RegionTable], offsets: Sequence[int]) -> OpenFacets | None:
+        both = [(t, o) for t, o in zip(tables, offsets) if len(t.open_cell)]
+        if not both:
+            return None
+        return OpenFacets(
+            cell=np.concatenate([t.open_cell + o for t, o in both]),
+            hash=np.concatenate([t.open_hash for t, _ in both]),
+            size=np.concatenate([t.open_size for t, _ in both]),
+            vertices=_cat([t.open_vertices for t, _ in both]),
+            row=_cat([t.open_row for t, _ in both]),
+            point=_cat([t.open_point for t, _ in both]),
+            out=_cat([t.out[t.open_cell] for t, _ in both]),
+        )
+
+    @staticmethod
+    def join(parts: Sequence[OpenFacets]) -> OpenFacets | None:
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return OpenFacets(*(_cat([getattr(p, f) for p in parts]) for f in OpenFacets.__dataclass_fields__))
+
+    def pair(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Edges between the facets' regions: (u, v, row of u's side, point, same map)."""
+        sizes, verts = self.size, self.vertices
         vstart = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
 
         def same(pairs: np.ndarray) -> np.ndarray:
@@ -193,27 +213,43 @@ def merge(tables: Sequence[RegionTable]) -> RegionTable:
                 ok[i] = _vertex_set(verts, vstart[a[i]], size[i]) == _vertex_set(verts, vstart[b[i]], size[i])
             return ok
 
-        pairs, left = pair_facets(keys, sizes, same)
+        pairs, left = pair_facets(self.hash, sizes, same)
         if len(left):  # cannot happen: the parts tile the domain
             raise AssertionError(f"{len(left)} facets on part boundaries found on one side only")
-        rows_open = cat([t.open_row for t in opened])
-        points_open = cat([t.open_point for t in opened])
-        u.append(cell[pairs[:, 0]])
-        v.append(cell[pairs[:, 1]])
-        rows.append(rows_open[pairs[:, 0]])
-        points.append(points_open[pairs[:, 0]])
+        a, b = pairs[:, 0], pairs[:, 1]
+        same_map = np.all(self.out[a] == self.out[b], axis=1)
+        return self.cell[a], self.cell[b], self.row[a], self.point[a], same_map
+
+
+def merge(tables: Sequence[RegionTable]) -> RegionTable:
+    """One table from the tables of the parts of a domain; open facets are paired across parts."""
+    if len(tables) == 1 and not len(tables[0].open_cell):
+        return tables[0]
+    first = tables[0]
+    offsets = np.cumsum([0] + [len(t) for t in tables])
+    u = [t.edge_u + o for t, o in zip(tables, offsets)]
+    v = [t.edge_v + o for t, o in zip(tables, offsets)]
+    rows = [t.edge_row for t in tables]
+    points = [t.edge_point for t in tables]
+    opened = OpenFacets.of(tables, offsets)
+    if opened is not None:
+        cu, cv, crow, cpoint, _ = opened.pair()
+        u.append(cu)
+        v.append(cv)
+        rows.append(crow)
+        points.append(cpoint)
     return RegionTable(
         n=first.n,
         outputs=first.outputs,
         scale=first.scale,
         patterns=np.concatenate([t.patterns for t in tables]),
-        out=cat([t.out for t in tables]),
-        interior=cat([t.interior for t in tables]),
+        out=_cat([t.out for t in tables]),
+        interior=_cat([t.interior for t in tables]),
         bounded=np.concatenate([t.bounded for t in tables]),
         facet_cell=np.concatenate([t.facet_cell + o for t, o in zip(tables, offsets)]),
-        facet_row=cat([t.facet_row for t in tables]),
+        facet_row=_cat([t.facet_row for t in tables]),
         edge_u=np.concatenate(u),
         edge_v=np.concatenate(v),
-        edge_row=cat(rows),
-        edge_point=cat(points),
+        edge_row=_cat(rows),
+        edge_point=_cat(points),
     )
