@@ -333,27 +333,44 @@ def _compact(cells: _Cells, which: np.ndarray) -> _Cells:
 def _polytope_edges(T: np.ndarray, cell: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
     """Edges among the vertices of faces given as (mask ``T`` of facets through each vertex,
     its face ``cell``; sorted by face): pairs (p, q) of one face with at least ``need`` common
-    facets and no third vertex of the face on every facet through both (exact, any degeneracy)."""
+    facets and no third vertex of the face on every facet through both (exact, any degeneracy).
+
+    The vertices on all of a pair's common facets are the AND, over those facets, of each
+    facet's vertex set (bit masks over the face's vertices, 64 to a word).
+    """
     L = len(T)
+    none = np.zeros(0, dtype=np.int64)
     if L < 2:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    q = np.bincount(cell, minlength=int(cell.max()) + 1)
-    qst = _exclusive(q)
-    posin = np.arange(L, dtype=np.int64) - qst[cell]
-    later = q[cell] - posin - 1
-    A = np.repeat(np.arange(L, dtype=np.int64), later)
-    B = A + 1 + _ragged(later)
-    common = T[A] & T[B]
-    ok = np.bitwise_count(common) >= need
-    A, B, common = A[ok], B[ok], common[ok]
+        return none, none
+    q = np.bincount(cell)
+    pos = np.arange(L, dtype=np.int64) - _exclusive(q)[cell]
+    A, B = [], []
+    for d in range(1, int(q.max())):  # the pairs (i, i + d) of one face with enough common facets
+        a = np.flatnonzero((cell[:-d] == cell[d:]) & (np.bitwise_count(T[:-d] & T[d:]) >= need))
+        A.append(a)
+        B.append(a + d)
+    A, B = np.concatenate(A), np.concatenate(B)
     if not len(A):
-        return A, B
-    qq = q[cell[A]]
-    R = _segments(qst[cell[A]], qq)
-    c = np.repeat(common, qq)
-    hit = (T[R] & c) == c
-    count = np.add.reduceat(hit.astype(np.int64), _exclusive(qq))
-    edge = count == 2  # only p and q themselves
+        return none, none
+    common = T[A] & T[B]
+    words = (int(q.max()) + 63) // 64
+    word, bit = pos // 64, np.left_shift(np.uint64(1), (pos % 64).astype(np.uint64))
+    width = int(T.max()).bit_length()
+    members = np.zeros((len(q), width, words), dtype=np.uint64)  # the vertices of each facet, per face
+    vert, fac = np.nonzero(_unpack(T, width))
+    np.bitwise_or.at(members, (cell[vert], fac, word[vert]), bit[vert])
+    face = cell[A]
+    acc = np.zeros((len(q), words), dtype=np.uint64)  # all the vertices of each face, first
+    np.bitwise_or.at(acc, (cell, word), bit)
+    acc = acc[face]
+    for f in range(width):
+        has = np.flatnonzero((common >> np.uint64(f)) & np.uint64(1))
+        acc[has] &= members[face[has], f]
+    mine = np.zeros((len(A), words), dtype=np.uint64)
+    rows = np.arange(len(A))
+    mine[rows, word[A]] |= bit[A]
+    mine[rows, word[B]] |= bit[B]
+    edge = np.all(acc == mine, axis=1)  # only p and q themselves
     return A[edge], B[edge]
 
 
