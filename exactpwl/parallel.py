@@ -33,9 +33,9 @@ from .subdivision import Subdivision
 
 __all__ = ["WorkerLost", "subdivide", "default_workers", "LARGE_SECONDS"]
 
-LARGE_SECONDS = 2.0  # a subdivision still running after this long is "large": it goes parallel
-PARTS_PER_WORKER = 4  # more parts than workers, so a slow part does not hold the others up
-CELLS_PER_PART = 4  # cells a part starts with, at least (so parts are not all tiny)
+LARGE_SECONDS = 0.5  # a subdivision still running after this long is "large": it goes parallel
+PARTS_PER_WORKER = 8  # more parts than workers, so a slow part does not hold the others up
+CELLS_PER_PART = 32  # cells a part starts with, at least: finer parts balance better
 STORE_PARTS = 64  # parts, at least, when regions go to disk: memory holds about one part
 
 
@@ -85,10 +85,10 @@ def subdivide(
     progress: Callable[[int, int], None] | None = None,
     runner: Callable = run_part,
     store: RegionStore | None = None,
-) -> tuple[RegionTable | None, int]:
+) -> tuple[RegionTable | None, int, int]:
     """The subdivision of a bounded domain, in parallel when it is large.
 
-    Returns ``(table, workers used)``; the table is None when the cells outnumber ``max_cells``.
+    Returns ``(table, workers used, parts)``; the table is None when the cells outnumber ``max_cells``.
     ``workers=None``: all cores once the job has run for ``LARGE_SECONDS``; ``workers=1``: here.
     ``runner`` is what a worker runs on a part (tests replace it with one that dies).  With a
     ``store`` the domain is always cut into parts (at least ``STORE_PARTS``), each part's regions
@@ -104,7 +104,7 @@ def subdivide(
     t0 = time.perf_counter()
     while S.done < total:
         if not S.run(stop_at=S.done + 1, max_cells=max_cells):
-            return None, 1
+            return None, 1, 1
         if progress is not None:
             progress(S.count, total - S.done)
         nparts = max(want * PARTS_PER_WORKER, STORE_PARTS if store is not None else 0)
@@ -117,9 +117,12 @@ def subdivide(
     if S.done >= total:
         table = S.finish()
         if store is not None:
-            return _stream(store, [table], 1), 1
-        return table, 1
+            return _stream(store, [table], 1), 1, 1
+        return table, 1, 1
     groups = bisect(S.centroids(), nparts)
+    # the biggest parts first (by their vertices), so that no big part starts last
+    sizes = [int(S.cells.compacted().vlen[g].sum()) for g in groups]
+    groups = [g for _, g in sorted(zip(sizes, groups), key=lambda t: -t[0])]
     K = S.done
     parts = [S.export(g) for g in groups]
     del S
@@ -133,12 +136,12 @@ def subdivide(
     if store is not None:
         shape = _stream(store, results, want)
         if max_cells is not None and store.meta("regions") > max_cells:
-            return None, want
-        return shape, want
+            return None, want, len(parts)
+        return shape, want, len(parts)
     tables = list(results)
     if max_cells is not None and sum(len(t) for t in tables) > max_cells:
-        return None, want
-    return merge(tables), want
+        return None, want, len(parts)
+    return merge(tables), want, len(parts)
 
 
 def _empty(t: RegionTable) -> RegionTable:

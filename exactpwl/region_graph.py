@@ -459,7 +459,7 @@ def _subdivide(
     t0 = time.perf_counter()
     disk = RegionStore(store, fresh=True) if store is not None else None
     try:
-        table, used = parallel.subdivide(
+        table, used, parts = parallel.subdivide(
             net,
             dom.rows,
             workers=workers,
@@ -481,7 +481,7 @@ def _subdivide(
                     G.complete = False
                     break
     G.stats = {"seconds": round(time.perf_counter() - t0, 3), "kernel": "subdivision", "backend": None}
-    G.stats.update(lps=0, fallbacks=0, workers=used)
+    G.stats.update(lps=0, fallbacks=0, workers=used, parts=parts)
     return G
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .lp import Row
 
-__all__ = ["RegionTable", "merge", "pair_facets", "components"]
+__all__ = ["RegionTable", "merge", "pair_facets", "components", "exclusive", "ragged", "segments"]
 
 
 @dataclass
@@ -145,10 +145,26 @@ def pair_facets(
     return pairs, np.array(sorted(left), dtype=np.int64)
 
 
-def _ragged(counts: np.ndarray) -> np.ndarray:
+def exclusive(counts: np.ndarray) -> np.ndarray:
+    """Start of each segment of the given lengths: ``[0, c0, c0 + c1, ...]``."""
+    out = np.zeros(len(counts), dtype=np.int64)
+    if len(counts) > 1:
+        np.cumsum(counts[:-1], out=out[1:])
+    return out
+
+
+def ragged(counts: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(c) for c in counts])``."""
+    counts = np.asarray(counts, dtype=np.int64)
     total = int(counts.sum())
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(total, dtype=np.int64) - np.repeat(exclusive(counts), counts)
+
+
+def segments(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] + 0 .. counts[i]-1``, concatenated."""
+    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + ragged(counts)
 
 
 def _vertex_set(verts: np.ndarray, start: int, size: int) -> set:
@@ -199,16 +215,16 @@ class OpenFacets:
     def pair(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Edges between the facets' regions: (u, v, row of u's side, point, same map)."""
         sizes, verts = self.size, self.vertices
-        vstart = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        vstart = exclusive(sizes)
 
         def same(pairs: np.ndarray) -> np.ndarray:
             """Equal vertex lists (in hash order), or else equal vertex sets."""
             a, b = pairs[:, 0], pairs[:, 1]
             size = sizes[a]
-            ia = np.repeat(vstart[a], size) + _ragged(size)
-            ib = np.repeat(vstart[b], size) + _ragged(size)
+            ia = segments(vstart[a], size)
+            ib = segments(vstart[b], size)
             eq = np.all(verts[ia] == verts[ib], axis=1)
-            ok = np.add.reduceat(eq.astype(np.int64), np.concatenate([[0], np.cumsum(size)[:-1]])) == size
+            ok = np.add.reduceat(eq.astype(np.int64), exclusive(size)) == size
             for i in np.flatnonzero(~ok).tolist():  # equal hashes in another order
                 ok[i] = _vertex_set(verts, vstart[a[i]], size[i]) == _vertex_set(verts, vstart[b[i]], size[i])
             return ok

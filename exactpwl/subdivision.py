@@ -38,7 +38,7 @@ import ppl
 from .lp import Row
 from .network import Network
 from .numbers import SNAP_DENOMINATORS, primitive_int_row
-from .region_table import RegionTable, pair_facets
+from .region_table import RegionTable, exclusive, pair_facets, ragged, segments
 
 __all__ = ["Subdivision", "TooManyFacets"]
 
@@ -60,27 +60,6 @@ def _narrow(a: np.ndarray) -> np.ndarray:
     if a.dtype == object:
         return a.astype(np.int64) if _fits(_absmax(a)) else a
     return a
-
-
-def _exclusive(counts: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(counts), dtype=np.int64)
-    if len(counts) > 1:
-        np.cumsum(counts[:-1], out=out[1:])
-    return out
-
-
-def _ragged(counts: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(c) for c in counts])``."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    return np.arange(total, dtype=np.int64) - np.repeat(_exclusive(counts), counts)
-
-
-def _segments(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The indices ``starts[i] + 0 .. counts[i]-1``, concatenated."""
-    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + _ragged(counts)
 
 
 def _gemm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -221,9 +200,9 @@ class _Cells:
             P=P,
             alive=np.ones(C, dtype=bool),
             own=own,
-            vst=_exclusive(vlen),
-            est=_exclusive(elen),
-            fst=_exclusive(flen),
+            vst=exclusive(vlen),
+            est=exclusive(elen),
+            fst=exclusive(flen),
         )
         self._n = [C, len(V), len(EA), len(FL)]
 
@@ -263,10 +242,10 @@ class _Cells:
 
     def take(self, which: np.ndarray) -> _Cells:
         """The cells ``which``, in that order, as new compact arrays."""
-        vs, es, fs = _exclusive(self.vlen), _exclusive(self.elen), _exclusive(self.flen)
-        vi = _segments(vs[which], self.vlen[which])
-        ei = _segments(es[which], self.elen[which])
-        fi = _segments(fs[which], self.flen[which])
+        vs, es, fs = exclusive(self.vlen), exclusive(self.elen), exclusive(self.flen)
+        vi = segments(vs[which], self.vlen[which])
+        ei = segments(es[which], self.elen[which])
+        fi = segments(fs[which], self.flen[which])
         return _Cells(
             self.vlen[which],
             self.V[vi],
@@ -303,7 +282,7 @@ def _compact(cells: _Cells, which: np.ndarray) -> _Cells:
     keep[which] = False
     rest = cells.take(np.flatnonzero(keep))
     sub = cells.take(which)
-    vs, fs = _exclusive(sub.vlen), _exclusive(sub.flen)
+    vs, fs = exclusive(sub.vlen), exclusive(sub.flen)
     M = sub.M.copy()
     FL, flen = [], []
     for i in range(sub.count):
@@ -343,7 +322,7 @@ def _polytope_edges(T: np.ndarray, cell: np.ndarray, need: int) -> tuple[np.ndar
     if L < 2:
         return none, none
     q = np.bincount(cell)
-    pos = np.arange(L, dtype=np.int64) - _exclusive(q)[cell]
+    pos = np.arange(L, dtype=np.int64) - exclusive(q)[cell]
     A, B = [], []
     for d in range(1, int(q.max())):  # the pairs (i, i + d) of one face with enough common facets
         a = np.flatnonzero((cell[:-d] == cell[d:]) & (np.bitwise_count(T[:-d] & T[d:]) >= need))
@@ -533,9 +512,9 @@ class Subdivision:
         N = len(self.R)
         # ---- the vertices of the crossed cells
         xl = c.vlen[X]
-        xslot = _segments(c.vst[X], xl)
+        xslot = segments(c.vst[X], xl)
         xcell = np.repeat(np.arange(m, dtype=np.int64), xl)
-        xbase = _exclusive(xl)
+        xbase = exclusive(xl)
         xs, xm, xv = ss[xslot], c.M[xslot], c.V[xslot]
         zero64 = np.uint64(0)
         pm = np.bitwise_or.reduceat(np.where(xs > 0, xm, zero64), xbase)
@@ -553,7 +532,7 @@ class Subdivision:
         mask_n = (xm & nm[xcell]) | kz
         # ---- the edges of the crossed cells
         el = c.elen[X]
-        eslot = _segments(c.est[X], el)
+        eslot = segments(c.est[X], el)
         ecell = np.repeat(np.arange(m, dtype=np.int64), el)
         a = xbase[ecell] + c.EA[eslot]
         b = xbase[ecell] + c.EB[eslot]
@@ -570,7 +549,7 @@ class Subdivision:
         uniq, inv = np.unique(keys, return_inverse=True)
         newid = N + inv.reshape(-1)
         ncross = np.bincount(cc, minlength=m)
-        rank = _ragged(ncross)
+        rank = ragged(ncross)
         newp = np_old[cc] + rank
         newn = nn_old[cc] + rank
         T = xm[u] & xm[w]
@@ -590,7 +569,7 @@ class Subdivision:
         # ---- assemble the two sides of every crossed cell: plus sides 0..m-1, minus sides m..2m-1
         plen, nlen = np_old + ncross, nn_old + ncross
         lens = np.concatenate([plen, nlen])
-        st = _exclusive(lens)
+        st = exclusive(lens)
         V = np.empty(int(lens.sum()), dtype=np.int64)
         M = np.empty(len(V), dtype=np.uint64)
         d = st[xcell[keep_p]] + pl[keep_p]
@@ -607,10 +586,10 @@ class Subdivision:
         eb = np.concatenate([pl[b[pe]], newp, cut_p[B], nl[b[ne]], newn, cut_n[B]])
         eo = np.argsort(ecells, kind="stable")
         fl = c.flen[X]
-        fslot = _segments(c.fst[X], fl)
+        fslot = segments(c.fst[X], fl)
         FL = np.empty(int(fl.sum()) + m, dtype=np.int64)
-        fst = _exclusive(fl + 1)
-        FL[_segments(fst, fl)] = c.FL[fslot]
+        fst = exclusive(fl + 1)
+        FL[segments(fst, fl)] = c.FL[fslot]
         FL[fst + fl] = k
         P = np.concatenate([c.P[X], c.P[X]])
         P[:m, k] = 1
@@ -648,7 +627,7 @@ class Subdivision:
         c = self.cells = self.cells.compacted()
         n = self.n
         P = self.R[:, :n].astype(float) / self.R[:, -1].astype(float)[:, None]
-        return np.add.reduceat(P[c.V], _exclusive(c.vlen), axis=0) / c.vlen[:, None]
+        return np.add.reduceat(P[c.V], exclusive(c.vlen), axis=0) / c.vlen[:, None]
 
     def export(self, which: np.ndarray) -> dict[str, Any]:
         """The cells ``which`` and their vertices as plain arrays, to continue elsewhere (``resume``)."""
@@ -693,13 +672,13 @@ class Subdivision:
         c = self.cells = self.cells.compacted()
         C = c.count
         XD = _narrow(_reduce_rows(np.concatenate([self.R[:, :n], self.R[:, -1:]], axis=1)))
-        vst = _exclusive(c.vlen)
+        vst = exclusive(c.vlen)
         # ---- facets: (cell, slot) for each slot that some vertex of the cell uses
         live = np.bitwise_or.reduceat(c.M, vst)
         width = int(c.flen.max())
         fcell, fslot = np.nonzero(_unpack(live, width))  # sorted by cell, then slot
         F = len(fcell)
-        label = c.FL[_exclusive(c.flen)[fcell] + fslot]
+        label = c.FL[exclusive(c.flen)[fcell] + fslot]
         # ---- the vertices of each facet, sorted by vertex id
         fid = np.full((C, width), -1, dtype=np.int64)
         fid[fcell, fslot] = np.arange(F)
@@ -709,7 +688,7 @@ class Subdivision:
         key = np.sort(mfac * N + c.V[slot])  # by facet, then vertex id
         mfac, mvid = key // N, key % N
         fsize = np.bincount(mfac, minlength=F)
-        fstart = _exclusive(fsize)
+        fstart = exclusive(fsize)
         # ---- facet rows from the regions' exact maps (outward: a.x <= b)
         maps, out = self.inet.maps(c.P)
         dom = label < 0
@@ -740,8 +719,8 @@ class Subdivision:
         def same(pairs: np.ndarray) -> np.ndarray:
             f1, f2 = inner[pairs[:, 0]], inner[pairs[:, 1]]
             size = fsize[f1]
-            eq = mvid[_segments(fstart[f1], size)] == mvid[_segments(fstart[f2], size)]
-            return np.add.reduceat(eq.astype(np.int64), _exclusive(size)) == size
+            eq = mvid[segments(fstart[f1], size)] == mvid[segments(fstart[f2], size)]
+            return np.add.reduceat(eq.astype(np.int64), exclusive(size)) == size
 
         pairs, left = pair_facets(fh[inner], fsize[inner], same)
         pairs, left = inner[pairs], inner[left]
@@ -750,12 +729,10 @@ class Subdivision:
         # ---- a point in the relative interior of each facet that is an edge or open
         need = np.concatenate([pairs[:, 0], left])
         fpoint = _reduce_rows(
-            _sum_segments(
-                XD[mvid[_segments(fstart[need], fsize[need])]], _exclusive(fsize[need]), fsize[need]
-            )
+            _sum_segments(XD[mvid[segments(fstart[need], fsize[need])]], exclusive(fsize[need]), fsize[need])
         )
         vh = _vertex_hash(XD)
-        om = mvid[_segments(fstart[left], fsize[left])]
+        om = mvid[segments(fstart[left], fsize[left])]
         owner = np.repeat(np.arange(len(left)), fsize[left])
         om = om[np.lexsort((vh[om], owner))]  # each open facet's vertices in hash order
         return RegionTable(
@@ -823,7 +800,7 @@ def _snap(center: np.ndarray, rows: np.ndarray, fcell: np.ndarray, C: int) -> np
         if not np.isfinite(guess).all() or np.abs(guess).max(initial=0) >= 2**52:
             break
         nums = guess.astype(np.int64)
-        fi = _segments(fstart[todo], fcount[todo])
+        fi = segments(fstart[todo], fcount[todo])
         owner = np.repeat(np.arange(len(todo)), fcount[todo])
         A, b, x = rows[fi, :n], rows[fi, n], nums[owner]
         if A.dtype == object or not _fits(_absmax(A) * _absmax(nums) * n + _absmax(b) * D):

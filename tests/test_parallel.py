@@ -38,6 +38,12 @@ NETS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch):
+    # the test networks are small: let them be dealt into parts of a few cells
+    monkeypatch.setattr(parallel, "CELLS_PER_PART", 2)
+
+
 def same_graphs(g1, g2) -> None:
     """Equal as labelled graphs (patterns, rows, maps, edges, flips), isomorphic, same pieces."""
     assert set(g1.graph) == set(g2.graph)
@@ -60,6 +66,7 @@ def test_pool_equals_serial(layers, domain):
     serial = regions(ref.net(), domain, workers=1)
     pooled = regions(ref.net(), domain, workers=2)
     assert serial.stats["workers"] == 1 and pooled.stats["workers"] == 2  # it really went parallel
+    assert pooled.stats["parts"] > 2
     same_graphs(serial, pooled)
     check_graph(ref, pooled, domain)
 
@@ -176,12 +183,13 @@ def test_dask_retries_a_killed_worker(client, tmp_path):
     client.wait_for_workers(2, timeout=60)
     ref = Ref(NETS[0][0])
     dom = [((1, 0), 3), ((-1, 0), 3), ((0, 1), 3), ((0, -1), 3)]
-    serial, _ = parallel.subdivide(ref.net(), dom, workers=1)
+    serial, _, _ = parallel.subdivide(ref.net(), dom, workers=1)
 
     def runner(net_data, part, open_units):
         return _die_once(net_data, part, open_units, str(tmp_path))
 
-    table, used = parallel.subdivide(ref.net(), dom, client=client, runner=runner)
+    table, used, parts = parallel.subdivide(ref.net(), dom, client=client, runner=runner)
+    assert parts > 1
     assert len(os.listdir(tmp_path)) > 0  # workers did die
     assert len(table) == len(serial) and table.num_edges == serial.num_edges
     assert {tuple(p) for p in table.patterns.tolist()} == {tuple(p) for p in serial.patterns.tolist()}

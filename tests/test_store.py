@@ -20,7 +20,18 @@ try:
 except ImportError:  # tests/ run as a package
     from .test_regions import Ref, check_graph, graph_signature, random_layers
 
+from exactpwl import parallel
+
 LAYERS = random_layers((2, 6, 6, 1), 70)
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch):
+    # a small network, cut into several parts all the same, so that parts are streamed one by one
+    monkeypatch.setattr(parallel, "CELLS_PER_PART", 1)
+    monkeypatch.setattr(parallel, "STORE_PARTS", 6)
+
+
 DOMAIN = {"box": [[-3, 3]] * 2}
 
 
@@ -31,6 +42,7 @@ def test_store_holds_the_same_regions(tmp_path, workers):
     path = tmp_path / "r.sqlite"
     disk = regions(ref.net(), DOMAIN, workers=workers, store=str(path))
     assert disk.store is not None and path.exists()
+    assert disk.stats["parts"] >= 6  # streamed part by part
     # counts from the file's meta, without building the graph
     for key in ("regions", "pieces", "bounded", "edges"):
         assert disk.summary()[key] == memory.summary()[key]
