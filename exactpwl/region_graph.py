@@ -32,7 +32,7 @@ import networkx as nx
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from . import lp
+from . import lp, parallel
 from .errors import InputError
 from .lp import Row
 from .network import Network
@@ -454,8 +454,6 @@ def _subdivide(
     store: str | None,
 ) -> RegionGraph | None:
     """The subdivision kernel; None when there are more than ``max_regions`` regions."""
-    from . import parallel
-
     t0 = time.perf_counter()
     disk = RegionStore(store, fresh=True) if store is not None else None
     try:

@@ -328,9 +328,9 @@ def _polytope_edges(T: np.ndarray, cell: np.ndarray, need: int) -> tuple[np.ndar
         a = np.flatnonzero((cell[:-d] == cell[d:]) & (np.bitwise_count(T[:-d] & T[d:]) >= need))
         A.append(a)
         B.append(a + d)
-    A, B = np.concatenate(A), np.concatenate(B)
-    if not len(A):
+    if not A or not sum(len(a) for a in A):
         return none, none
+    A, B = np.concatenate(A), np.concatenate(B)
     common = T[A] & T[B]
     words = (int(q.max()) + 63) // 64
     word, bit = pos // 64, np.left_shift(np.uint64(1), (pos % 64).astype(np.uint64))
