@@ -179,7 +179,9 @@ def _die_once(net_data, part, open_units, marker_dir):
     return parallel.run_part(net_data, part, open_units)
 
 
-def test_dask_retries_a_killed_worker(client, tmp_path):
+def test_dask_retries_a_killed_worker(client, tmp_path, monkeypatch):
+    # few parts: each death also makes Dask suspect the task queued beside it on that worker
+    monkeypatch.setattr(parallel, "PARTS_PER_WORKER", 1)
     client.wait_for_workers(2, timeout=60)
     ref = Ref(NETS[0][0])
     dom = [((1, 0), 3), ((-1, 0), 3), ((0, 1), 3), ((0, -1), 3)]
