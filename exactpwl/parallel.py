@@ -37,6 +37,8 @@ LARGE_SECONDS = 0.5  # a subdivision still running after this long is "large": i
 PARTS_PER_WORKER = 8  # more parts than workers, so a slow part does not hold the others up
 CELLS_PER_PART = 32  # cells a part starts with, at least: finer parts balance better
 STORE_PARTS = 64  # parts, at least, when regions go to disk: memory holds about one part
+POLL_SECONDS = 2.0  # how often a Dask run looks whether its cluster still has workers
+NO_WORKER_SECONDS = 120.0  # a Dask cluster without any worker for this long: the run fails
 
 
 class WorkerLost(CapReached):
@@ -219,9 +221,21 @@ def _dask_workers(client: Any) -> int:
 
 
 def _run_dask(client: Any, runner: Callable, data: dict, parts: list, K: int) -> list[RegionTable]:
-    from distributed import KilledWorker
+    from distributed import KilledWorker, wait
 
     futures = client.map(runner, [data] * len(parts), parts, [K] * len(parts), pure=False)
+    alone = 0.0  # seconds the cluster has had no worker at all
+    while True:
+        try:
+            wait(futures, timeout=POLL_SECONDS)
+            break
+        except TimeoutError:
+            alone = alone + POLL_SECONDS if not client.scheduler_info().get("workers") else 0.0
+            if alone >= NO_WORKER_SECONDS:
+                client.cancel(futures)
+                raise WorkerLost(
+                    f"the Dask cluster has had no worker for {alone:g} s; no count is claimed"
+                ) from None
     try:
         return client.gather(futures)  # all of them, or an exception: never fewer
     except KilledWorker as e:
