@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 
-from .errors import InputError
+from .errors import CapReached, InputError
 from .network import Network
 from .numbers import format_number, load_json_file, parse_number
 from .polyhedron import BACKENDS, as_domain, box
-from .region_graph import regions
+from .region_graph import KERNELS, regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
     r.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _scale_options(r)
+    r.add_argument(
+        "--store",
+        metavar="FILE.sqlite",
+        help="stream the regions to a SQLite file (bounded memory; subdivision)",
+    )
     c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
     c.add_argument("net", help="network JSON file (exactpwl.network)")
     c.add_argument("target", nargs="?", help="target JSON file (exactpwl.pwl, or a network)")
@@ -79,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _scale_options(c)
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
     co.add_argument("target", nargs="?", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
@@ -140,6 +147,46 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _scale_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--kernel",
+        choices=KERNELS,
+        default="auto",
+        help="region enumerator: subdivision (bounded domains), walk (any), auto (the first that applies)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes for the subdivision (default: all cores once a job runs for a few seconds)",
+    )
+    p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler to send the work to (tcp://host:8786)")
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        v = 0
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return v
+
+
+def _client(args: argparse.Namespace):
+    """A ``dask.distributed.Client`` for ``--dask ADDRESS`` (None without it)."""
+    if not args.dask:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--dask: Dask is not installed (pip install 'exactpwl[dask]')") from None
+    try:
+        return Client(args.dask, timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"--dask: cannot reach the scheduler at {args.dask} ({exc})") from None
+
+
 def _domain(args: argparse.Namespace, n: int):
     if args.box:
         lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
@@ -174,7 +221,12 @@ def _write(path: str, option: str, write: Callable[[], object]) -> None:
 
 
 def _report(found: int, queued: int) -> None:
-    print(f"\r{found} regions found, {queued} to visit", end="", file=sys.stderr, flush=True)
+    print(
+        f"\r{found} regions (or cells) found, {queued} regions (or neurons) to go",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -202,6 +254,10 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         max_regions=args.max_regions,
         backend=args.backend,
         progress=_report if args.progress else None,
+        kernel=args.kernel,
+        workers=args.workers,
+        client=_client(args),
+        store=args.store,
     )
     if args.progress:
         print(file=sys.stderr)
@@ -234,7 +290,11 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         print(f"activation regions: {s['regions']} ({s['bounded']} bounded)")
         print(f"linear pieces:      {s['pieces']}")
         print(f"adjacent pairs:     {s['edges']}")
-        print(f"kernel:             {s['backend']} (exact rational arithmetic)")
+        if s["kernel"] == "walk":
+            print(f"kernel:             walk, {s['backend']} (exact rational arithmetic)")
+        else:
+            procs = f"{s['workers']} processes" if s["workers"] > 1 else "1 process"
+            print(f"kernel:             subdivision, {procs} (exact integer arithmetic)")
     return EXIT_OK
 
 
@@ -262,6 +322,9 @@ def _cmd_certify(args: argparse.Namespace) -> int:
         backend=args.backend,
         cross_check=args.cross_check,
         progress=_report if args.progress else None,
+        kernel=args.kernel,
+        workers=args.workers,
+        client=_client(args),
     )
     if args.progress:
         print(file=sys.stderr)
@@ -531,6 +594,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(str(exc).split())  # one line, whatever the message held
         print(f"exactpwl: error: {msg}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except CapReached as exc:
+        print(f"exactpwl: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_CAP
     except KeyboardInterrupt:
         print("exactpwl: interrupted", file=sys.stderr)
         return 130

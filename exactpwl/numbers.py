@@ -133,14 +133,14 @@ def snap_point(center: Sequence[fmpq], rows: Sequence[tuple[tuple[int, ...], int
     arithmetic only); ``center`` must itself be strictly inside and is returned if none is.
     """
     pq = [(int(c.p), int(c.q)) for c in center]
-    for D in _SNAP_DENOMINATORS:
+    for D in SNAP_DENOMINATORS:
         nums = [(2 * p * D + q) // (2 * q) for p, q in pq]  # round(c * D)
         if all(sum(ai * xi for ai, xi in zip(a, nums)) < b * D for a, b in rows):
             return tuple(fmpq(x, D) for x in nums)
     return tuple(center)
 
 
-_SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
+SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
 
 
 def load_json_file(path: Any) -> Any:

@@ -91,12 +91,17 @@ def certify(
     backend: str = "ppl",
     cross_check: str | None = None,
     progress: Any = None,
+    kernel: str = "auto",
+    workers: int | None = None,
+    client: Any = None,
 ) -> Verdict:
     """Decide exactly whether ``net(x) == target(x)`` for every x in ``domain`` (None: all of R^n).
 
     ``target``: a ``PWL``, a ``Network``, an expression such as ``"max(0, x1)"`` or a FORMATS.md
     dict.  ``cross_check="z3"`` asks z3 the same question and raises if the answers differ.
-    ``progress(found, queued)`` is called now and then during the walk.
+    ``progress(found, queued)`` is called now and then during the walk.  ``kernel``,
+    ``workers`` and ``client`` (a ``dask.distributed.Client``) choose how the regions of the
+    joint program are enumerated, as in ``regions``; the verdict does not depend on them.
 
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
     >>> certify(net, "abs(x1)").holds
@@ -117,8 +122,18 @@ def certify(
         piece = piece_of(prog.pieces, region)
         return not (region.W == piece.W and region.c == piece.c)
 
-    g = regions(prog.network, dom, max_regions=max_regions, backend=backend, until=differs, progress=progress)
-    stats = {k: g.stats[k] for k in ("seconds", "backend")}
+    g = regions(
+        prog.network,
+        dom,
+        max_regions=max_regions,
+        backend=backend,
+        until=differs,
+        progress=progress,
+        kernel=kernel,
+        workers=workers,
+        client=client,
+    )
+    stats = {k: g.stats[k] for k in ("seconds", "kernel", "backend")}
     if g.stopped_at is not None:
         cx = _counterexample(net, t, prog, g[g.stopped_at])
         verdict = Verdict(False, len(g), cx, g, prog, net, t, domain, stats, pairs)
