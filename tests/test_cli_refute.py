@@ -147,11 +147,11 @@ def test_one_hidden_layer_r2(tmp_path):
     def f(x):
         return max(F(0), x[0], x[1])
 
-    a, e = [F(v) for v in w["normal"]], F(w["epsilon"])
+    a, e = [F(v) for v in w["hyperplane"]["a"]], F(w["epsilon"])
     seconds = []
     for p, sd in zip(w["points"], w["second_differences"]):
         p = [F(v) for v in p]
-        assert sum(ai * pi for ai, pi in zip(a, p)) == F(w["offset"])  # p lies on the line
+        assert sum(ai * pi for ai, pi in zip(a, p)) == F(w["hyperplane"]["b"])  # p lies on a.x = b
 
         def at(t, p=p):
             return f([pi + t * ai for pi, ai in zip(p, a)])
