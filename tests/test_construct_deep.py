@@ -190,8 +190,8 @@ def test_divide_bent_hyperplane_by_hand():
     # g(h) = h3 - 1/2 = relu(x1 + x2 - 1) - 1/2: zero set x1 + x2 = 3/2 in the input space;
     # E = [0, 1/2]^2 has x1 + x2 <= 1, so g = -1/2 there; Q = [1, 2]^2 has g up to 3 - 1/2
     c = divide(BASE, [[0, "1/2"], [0, "1/2"]], ([0, 0, 1], "-1/2"), [2], Q_box=[[1, 2], [1, 2]])
-    assert c.steps[0].values["max over E"] == F(-1, 2)
-    assert c.steps[-1].values["max over Q"] == F(5, 2)
+    assert c.steps[0]["max over E"] == F(-1, 2)
+    assert c.steps[-1]["max over Q"] == F(5, 2)
     assert c.network([2, 2]) == [BASE([2, 2])[0] + 2 * F(5, 2)]
 
 
@@ -201,7 +201,7 @@ def test_divide_mixed_last_layer_needs_larger_beta():
         [([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])], activations=[["linear", "relu"], "linear"]
     )
     c = divide(base, [[-3, -1], [0, 1]], ([0, 1], -1), 1, Q_box=[[-3, -1], [0, 3]])
-    assert c.steps[1].values["beta"] == 4  # 1 + max(-x1) = 1 + 3
+    assert c.steps[1]["beta"] == 4  # 1 + max(-x1) = 1 + 3
     assert c.certify().holds is True
 
 

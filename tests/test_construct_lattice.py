@@ -84,8 +84,8 @@ def test_convex_target_is_a_max_of_its_maps():
     # |x1 - 1| + |x2 - 1| is affine on each unit square: 4 maps, each S_i a singleton, 2 max layers
     vals = [abs(p[0] - 1) + abs(p[1] - 1) for p in POINTS]
     c = lattice(PWL.from_triangulation(POINTS, _simplices(), vals))
-    assert c.steps[2].values["terms"] == 4
-    assert c.steps[3].values["hidden layers (min)"] == 0 and c.steps[3].values["hidden layers (max)"] == 2
+    assert c.steps[2]["terms"] == 4
+    assert c.steps[3]["hidden layers (min)"] == 0 and c.steps[3]["hidden layers (max)"] == 2
     assert c.certify().holds is True
 
 
