@@ -54,9 +54,11 @@ def _kink(k: Kink) -> Any:
 
 
 def _unit(u: Any) -> Any:
-    """``v relu(w.x + bias)``."""
+    """``v relu(w.x + bias)`` (one output), or ``relu(w.x + bias),  v = (...)``."""
     with evaluate(False):
-        return _vector(u.v) * Relu(affine(u.w, u.bias))
+        if len(u.v) == 1:
+            return to_sympy(u.v[0]) * Relu(affine(u.w, u.bias))
+        return Qualified(Relu(affine(u.w, u.bias)), Eq(sym("v"), _vector(u.v)))
 
 
 def _refusal(w: KinkWitness) -> Refusal:
