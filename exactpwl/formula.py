@@ -423,6 +423,9 @@ class TextPrinter(StrPrinter):
             return f"{self._print(first)}*{body}"
         return super()._print_Mul(expr)
 
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        return super()._print_Pow(expr, rational).replace("**", "^")
+
     def _print_Sum(self, expr: Any) -> str:
         (i, lo, hi), *more = expr.limits
         body = self._print(expr.function)
