@@ -29,6 +29,7 @@ printers print terms in the order they were built (``order="none"``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -377,6 +378,11 @@ def tidy(expr: Any) -> Any:
         return type(expr)(tidy(e) for e in expr)
     if not isinstance(expr, Basic) or expr.is_Atom or not expr.args:
         return expr
+    return _tidy(expr)
+
+
+@lru_cache(maxsize=4096)
+def _tidy(expr: Basic) -> Basic:
     args = [tidy(a) for a in expr.args]
     with evaluate(False):
         if expr.is_Add:

@@ -51,6 +51,10 @@ def H(i: Any, j: Any) -> Any:
     return ix("H", i, j)
 
 
+with evaluate(False):
+    CHECK = Qualified(Eq(Function("f")(X(I)), ix("y", I)), IndexRange(I, 1, N))
+
+
 def _thresholds_step(point: Any, title: str, t: list[Fraction]) -> Step:
     """t_1 below the first point, t_j between the points j - 1 and j."""
     with evaluate(False):
@@ -153,15 +157,7 @@ def _checked(c: DataConstruction) -> DataConstruction:
     outs = [_evaluate(c.network, p) for p in c.data.points]
     if not c.check_data():  # a bug, never an input problem
         raise AssertionError(f"{c.method}: the network does not fit the data: {outs}")
-    f = Function("f")
-    c.steps.append(
-        Step(
-            "verification",
-            "Exact check at the data points",
-            Qualified(Eq(f(X(I)), ix("y", I)), IndexRange(I, 1, N)),
-            {f(X(I)): outs},
-        )
-    )
+    c.steps.append(Step("verification", "Exact check at the data points", CHECK, {CHECK.args[0].lhs: outs}))
     return c
 
 
