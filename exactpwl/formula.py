@@ -434,8 +434,11 @@ class TextPrinter(StrPrinter):
 
     def _print_Sum(self, expr: Any) -> str:
         (i, lo, hi), *more = expr.limits
-        body = self._print(expr.function)
-        if expr.function.is_Add:
+        fn = expr.function
+        if fn.is_Mul and fn.args[0] == 1 and len(fn.args) == 2:  # Sum's 1*f under evaluate(False)
+            fn = fn.args[1]
+        body = self._print(fn)
+        if fn.is_Add:
             body = f"({body})"
         lo, hi = (self._print(v).replace(" ", "") for v in (lo, hi))
         return f"sum_{{{self._print(i)}={lo}}}^{{{hi}}} {body}"
