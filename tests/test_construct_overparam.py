@@ -125,5 +125,5 @@ def test_example_script() -> None:
     # (0,0,1,0,1,0,1) have rank 3, so the family has dimension 7 - 3 = 4
     assert "rank = 3" in out and "dimension = 4" in out
     # cell x1, x2 > 0: S = {1, 3, 5}, W_S = [[1,0],[0,1],[1,1]] has rank 2 -> dimension 1
-    assert "S = [1, 3, 5]" in out and "rank F_S = 2" in out
+    assert "S = [1, 3, 5]" in out and "rank(F_S) = 2" in out
     assert out.count("holds = True") == 3
