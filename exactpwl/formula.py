@@ -318,7 +318,7 @@ class Element(Basic):
 
 
 class Dot(sympy.Expr):
-    """The inner product ``a.x`` / ``a \cdot x``."""
+    r"""The inner product ``a.x`` / ``a \cdot x``."""
 
     def __new__(cls, a: Any, b: Any) -> Dot:
         return sympy.Expr.__new__(cls, sympy.sympify(a), sympy.sympify(b))
@@ -417,7 +417,10 @@ class TextPrinter(StrPrinter):
 
     def _print_Indexed(self, expr: Any) -> str:
         index = ",".join(self._print(i).replace(" ", "") for i in expr.indices)
-        simple = all(i.is_Symbol or (i.is_Integer and 0 <= i < 10) for i in expr.indices) and len(expr.indices) == 1
+        simple = (
+            all(i.is_Symbol or (i.is_Integer and 0 <= i < 10) for i in expr.indices)
+            and len(expr.indices) == 1
+        )
         return f"{self._print(expr.base)}_{index}" if simple else f"{self._print(expr.base)}_{{{index}}}"
 
     def _print_Mul(self, expr: Any) -> str:
@@ -443,6 +446,13 @@ class TextPrinter(StrPrinter):
         lo, hi = (self._print(v).replace(" ", "") for v in (lo, hi))
         return f"sum_{{{self._print(i)}={lo}}}^{{{hi}}} {body}"
 
+    def _print_Piecewise(self, expr: Any) -> str:
+        parts = []
+        for value, cond in expr.args:
+            last = cond is sympy.true
+            parts.append(f"{self._print(value)} " + ("otherwise" if last else f"if {self._print(cond)}"))
+        return "; ".join(parts)
+
     def _print_Implies(self, expr: Any) -> str:
         return f"{self._print(expr.args[0])}  =>  {self._print(expr.args[1])}"
 
@@ -453,7 +463,9 @@ class TextPrinter(StrPrinter):
         return f"|{self._print(expr.args[0])}|"
 
     def _print_MatrixBase(self, expr: Any) -> str:
-        return "[" + ", ".join("[" + ", ".join(self._print(v) for v in row) + "]" for row in expr.tolist()) + "]"
+        return (
+            "[" + ", ".join("[" + ", ".join(self._print(v) for v in row) + "]" for row in expr.tolist()) + "]"
+        )
 
     _print_ImmutableDenseMatrix = _print_MatrixBase
     _print_MutableDenseMatrix = _print_MatrixBase

@@ -18,7 +18,6 @@ from fractions import Fraction
 from typing import Any
 
 from flint import fmpq, fmpq_mat
-
 from sympy import Abs, Function, IndexedBase
 
 from ..errors import InputError
@@ -146,7 +145,11 @@ def max3() -> Construction:
                 "Activated region of the layer-2 unit, from the exact regions of the network: unbounded "
                 "and not a half-space (bent along x1 = x2)",
                 Eq(ACTIVE, SetOf(X, MaxOf(x1, x2) > 0)),
-                {"regions": info["regions"], "active regions": len(info["active"]), "all bounded": info["bounded"]},
+                {
+                    "regions": info["regions"],
+                    "active regions": len(info["active"]),
+                    "all bounded": info["bounded"],
+                },
             ),
         ]
     return Construction("depth-max3", net, PWL.from_expr("max(0, x1, x2)", 2), None, steps)
@@ -185,7 +188,10 @@ def pyramid() -> Construction:
             Step(
                 "assembly",
                 "Layer 2: one unit with bias 1",
-                (Eq(Y, Relu(1 - h[0] - h[1] - h[2] - h[3])), Eq(Relu(1 - h[0] - h[1] - h[2] - h[3]), Relu(1 - Abs(x1) - Abs(x2)))),
+                (
+                    Eq(Y, Relu(1 - h[0] - h[1] - h[2] - h[3])),
+                    Eq(Relu(1 - h[0] - h[1] - h[2] - h[3]), Relu(1 - Abs(x1) - Abs(x2))),
+                ),
                 {_W(2): [[-1, -1, -1, -1]], _b(2): [1]},
             ),
             Step(
@@ -283,18 +289,23 @@ def transmit(A: Any, B: Any, layers: int = 1) -> Construction:
         description=f"region transmitting through {layers} layer(s), identity on [-{Bq}, {Bq}]^{n}",
     )
     target = PWL.from_expr([f"x{i + 1}" for i in range(n)], n)
-    j, z, i_ = sym("j"), sym("z"), sym("i")
+    j, z = sym("j"), sym("z")
     a_j, b_j = ix("a", j), ix("b", j)
     with evaluate(False):
         steps = [
-            Step("derived", "A is invertible (exact inverse)", Eq(sym("A") * A_INV, sym("I")), {sym("A"): M, A_INV: Ainv.tolist()}),
+            Step(
+                "derived",
+                "A is invertible (exact inverse)",
+                Eq(sym("A") * A_INV, sym("I")),
+                {sym("A"): M, A_INV: Ainv.tolist()},
+            ),
             Step("derived", "Row 1-norms of A", Eq(ix("n", j), Norm1(a_j)), {IndexedBase("n"): norms}),
         ]
         for i, (b, Bl) in enumerate(zip(biases, bounds)):
             steps.append(
                 Step(
                     "choice",
-                    f"Layer {i + 1}: inputs in the box of half-width B_{i}; the biases keep every unit active",
+                    f"Layer {i + 1}: inputs in the box of half-width B_{i}; the biases keep the units active",
                     (Eq(b_j, ix("B", i) * Norm1(a_j) + 1), Chain(">=", Dot(a_j, z) + b_j, 1)),
                     {ix("B", i): Bl, _b(i + 1): b},
                 )
@@ -425,7 +436,9 @@ def divide(
             Step(
                 "choice",
                 "Transmitting units relu(h_i + beta), active wherever h_i > -beta"
-                + (" (h >= 0 after a ReLU layer)" if last_relu else ", so beta exceeds every -h_i on E and Q"),
+                + (
+                    " (h >= 0 after a ReLU layer)" if last_relu else ", so beta exceeds every -h_i on E and Q"
+                ),
                 Eq(beta, 1) if last_relu else Eq(beta, 1 + MaxOf(-ix("h", sym("i")))),
                 {beta: beta_, **{Notation(k): lo for k, lo in lows.items()}},
             ),
@@ -433,7 +446,10 @@ def divide(
                 "assembly",
                 "New output layer: the old output plus v relu(g(h))",
                 (
-                    Eq(V_ * (sym("u") - beta * sym("1")) + c_ + v_ * Relu(g_h), Function("old")(X) + v_ * Relu(g_h)),
+                    Eq(
+                        V_ * (sym("u") - beta * sym("1")) + c_ + v_ * Relu(g_h),
+                        Function("old")(X) + v_ * Relu(g_h),
+                    ),
                     Eq(C_NEW, c_ - beta * V_ * sym("1")),
                 ),
                 {V_NEW: out_W, C_NEW: out_b},

@@ -34,7 +34,7 @@ from . import Construction, Data, DataConstruction, Refusal, Step, read_data, re
 __all__ = ["DataConstruction", "triangular", "projection", "after_prefix", "direction"]
 
 
-I, J, N = sym("i"), sym("j"), sym("N")
+I_, J, N = sym("i"), sym("j"), sym("N")
 XS, Y, W, HM = IndexedBase("x"), IndexedBase("y"), sym("w"), sym("H")
 DIAG = Notation("diag H", r"\operatorname{diag} H")
 
@@ -52,7 +52,7 @@ def H(i: Any, j: Any) -> Any:
 
 
 with evaluate(False):
-    CHECK = Qualified(Eq(Function("f")(X(I)), ix("y", I)), IndexRange(I, 1, N))
+    CHECK = Qualified(Eq(Function("f")(X(I_)), ix("y", I_)), IndexRange(I_, 1, N))
 
 
 def _thresholds_step(point: Any, title: str, t: list[Fraction]) -> Step:
@@ -61,15 +61,20 @@ def _thresholds_step(point: Any, title: str, t: list[Fraction]) -> Step:
         return Step(
             "choice",
             title,
-            (Chain("<", T(1), point(1)), Qualified(Chain("<", point(J - 1), T(J), point(J)), IndexRange(J, 2, N))),
+            (
+                Chain("<", T(1), point(1)),
+                Qualified(Chain("<", point(J - 1), T(J), point(J)), IndexRange(J, 2, N)),
+            ),
             {IndexedBase("t"): t},
         )
 
 
 def _substitution_step(v: list[Fraction]) -> Step:
     with evaluate(False):
-        rhs = (ix("y", I) - Sum(H(I, J) * ix("v", J), (J, 1, I - 1))) / H(I, I)
-        return Step("solve", "Output weights by forward substitution", Eq(ix("v", I), rhs), {IndexedBase("v"): v})
+        rhs = (ix("y", I_) - Sum(H(I_, J) * ix("v", J), (J, 1, I_ - 1))) / H(I_, I_)
+        return Step(
+            "solve", "Output weights by forward substitution", Eq(ix("v", I_), rhs), {IndexedBase("v"): v}
+        )
 
 
 def _evaluate(net: Network, x: Sequence[Fraction]) -> list[Fraction]:
@@ -139,12 +144,19 @@ def triangular(data: Data | dict, thresholds: Sequence[Any] | None = None) -> Da
     net = Network.from_layers([([[1]] * len(x), [-tj for tj in t]), ([v], [0])])
     with evaluate(False):
         steps = [
-            Step("input", "Points sorted by x, with their targets", Chain("<", X(1), X(2), DOTS, X(N)), {XS: x, Y: y}),
-            _thresholds_step(X, "Thresholds, one in each gap (default: one below the first point, then midpoints)", t),
+            Step(
+                "input",
+                "Points sorted by x, with their targets",
+                Chain("<", X(1), X(2), DOTS, X(N)),
+                {XS: x, Y: y},
+            ),
+            _thresholds_step(
+                X, "Thresholds, one in each gap (default: one below the first point, then midpoints)", t
+            ),
             Step(
                 "derived",
                 "Interpolation matrix: lower triangular with a positive diagonal",
-                (Eq(H(I, J), Relu(X(I) - T(J))), Qualified(Eq(H(J, J), X(J) - T(J)), X(J) - T(J) > 0)),
+                (Eq(H(I_, J), Relu(X(I_) - T(J))), Qualified(Eq(H(J, J), X(J) - T(J)), X(J) - T(J) > 0)),
                 {HM: H_, DIAG: [H_[j][j] for j in range(len(x))]},
             ),
             _substitution_step(v),
@@ -204,16 +216,20 @@ def _projection_parts(points, y, thresholds, steps):
             Step(
                 "derived",
                 "Projections of the points, in the given order",
-                Qualified(Eq(P(I), Dot(W, X(I))), IndexRange(I, 1, N)),
+                Qualified(Eq(P(I_), Dot(W, X(I_))), IndexRange(I_, 1, N)),
                 {IndexedBase("p"): proj},
             ),
-            Step("derived", "Projections sorted, with their targets", Chain("<", Ps(1), DOTS, Ps("N")), {
-                IndexedBase("p"): p, Y: [y[i] for i in order]}),
+            Step(
+                "derived",
+                "Projections sorted, with their targets",
+                Chain("<", Ps(1), DOTS, Ps("N")),
+                {IndexedBase("p"): p, Y: [y[i] for i in order]},
+            ),
             _thresholds_step(Ps, "Parallel hyperplanes w.x = t_j, one in each gap", t),
             Step(
                 "derived",
                 "Interpolation matrix (lower triangular)",
-                Eq(H(I, J), Relu(Ps("i") - T(J))),
+                Eq(H(I_, J), Relu(Ps("i") - T(J))),
                 {HM: H_},
             ),
             _substitution_step(v),
@@ -266,7 +282,7 @@ def after_prefix(prefix: Network, data: Data | dict) -> DataConstruction:
             Step(
                 "verification",
                 "Images under the prefix: the points are distinguishable (equal images, equal targets)",
-                Implies(Eq(Tf(X(I)), Tf(X(J))), Eq(ix("y", I), ix("y", J))),
+                Implies(Eq(Tf(X(I_)), Tf(X(J))), Eq(ix("y", I_), ix("y", J))),
                 {Tf(XS): [list(im) for im in images], "distinct images": len(keep)},
             )
         ]

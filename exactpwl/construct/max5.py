@@ -266,13 +266,20 @@ def max5(terms: Sequence[Term] | None = None) -> Construction:
             Step(
                 "assembly",
                 "Layer 2: one unit per term, and the sum of the second arguments carried by a pair",
-                (Eq(MaxOf(U, V), V + Relu(U - V)), Eq(L, Sum(s_k * V_k, (k, 1, len(terms)))), Eq(L, Relu(L) - Relu(-L))),
+                (
+                    Eq(MaxOf(U, V), V + Relu(U - V)),
+                    Eq(L, Sum(s_k * V_k, (k, 1, len(terms)))),
+                    Eq(L, Relu(L) - Relu(-L)),
+                ),
                 {Notation("W2", "W^{2}"): parts["W2"]},
             ),
             Step(
                 "assembly",
                 "Output: half the signed sum",
-                Eq(MaxOf(*xs), Rational(1, 2) * (Sum(s_k * Relu(U_k - V_k), (k, 1, len(terms))) + Relu(L) - Relu(-L))),
+                Eq(
+                    MaxOf(*xs),
+                    Rational(1, 2) * (Sum(s_k * Relu(U_k - V_k), (k, 1, len(terms))) + Relu(L) - Relu(-L)),
+                ),
                 {Notation("W3", "W^{3}"): [parts["output"]], "architecture": net.architecture},
             ),
         ]

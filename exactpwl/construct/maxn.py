@@ -62,7 +62,12 @@ def max_tree(n: int, pure_relu: bool = False) -> Construction:
             rules.append(Eq(z, Relu(z) - Relu(-z)))
         rules.append(Eq(L, Ceil(Log2(N))))
     steps.append(
-        Step("choice", "Tournament of pairwise maxima, one round per hidden layer", tuple(rules), {N: n, L: depth(n)})
+        Step(
+            "choice",
+            "Tournament of pairwise maxima, one round per hidden layer",
+            tuple(rules),
+            {N: n, L: depth(n)},
+        )
     )
     level = 0
     while len(values) > 1:

@@ -22,7 +22,6 @@ from fractions import Fraction
 from typing import Any
 
 from flint import fmpq_mat
-
 from sympy import Function, Implies, IndexedBase, Sum
 
 from ..compile import compile_target
@@ -45,9 +44,10 @@ from ..formula import (
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction, to_sympy
 from ..pwl import PWL
+from ..shallow import _vec_text
 from . import Construction, Data, DataConstruction, Refusal, Step, read_data, register
 from .interpolation import direction
-from .three_layer import _as_pwl, _vec_text, analyse_kinks
+from .three_layer import _as_pwl, analyse_kinks
 
 __all__ = [
     "shared",
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 Vec = tuple[Fraction, ...]
-X, W, HM, I, J = sym("x"), sym("w"), sym("H"), sym("i"), sym("j")
+X, W, HM, I_, J = sym("x"), sym("w"), sym("H"), sym("i"), sym("j")
 W1_, B1_ = Notation("W1", "W^{1}"), Notation("b1", "b^{1}")
 H1 = Notation("[H | 1]", r"\begin{bmatrix} H & \mathbf{1} \end{bmatrix}")
 VC = Notation("(V^T; c^T)", r"\begin{bmatrix} V^{T} \\ c^{T} \end{bmatrix}")
@@ -72,7 +72,6 @@ SEPARATE_K = Notation("separate sum_k (|H_k| + 2)", r"\textstyle\sum_k (\lvert H
 def P_(j: Any) -> Any:
     """The j-th smallest projection, p_(j)."""
     return Notation(f"p_({j})".replace(" ", ""), rf"p_{{({j})}}")
-
 
 
 def _mat(rows: Sequence[Sequence[Any]]) -> fmpq_mat:
@@ -144,13 +143,13 @@ def shared(data: Data, method: str = "shared") -> DataConstruction:
             ),
             Step(
                 "solve",
-                "All outputs at once: the system is square and triangular in sorted order, one exact solution",
+                "All outputs at once: the system is square and triangular in sorted order (one solution)",
                 Eq(H1 * VC, sym("Y")),
                 {sym("Y"): [list(v) for v in data.values], sym("V"): V, sym("c"): c},
             ),
             Step(
                 "count",
-                "Parameter sharing (R14a): N - 1 hidden units for K outputs, against K (N - 1) in separate networks",
+                "Parameter sharing (R14a): N - 1 hidden units for K outputs, K (N - 1) in separate networks",
                 (Eq(SHARED, sym("N") - 1), Eq(SEPARATE, sym("K") * (sym("N") - 1))),
                 {"N": N, "K": K, "inputs": n, SHARED: N - 1, SEPARATE: K * (N - 1)},
             ),
@@ -228,7 +227,7 @@ def deep_decoder(
             Step(
                 "verification",
                 "Images of the codes: distinguishable (R12), checked exactly",
-                Implies(Eq(Tf(ix("z", I)), Tf(ix("z", J))), Eq(ix("y", I), ix("y", J))),
+                Implies(Eq(Tf(ix("z", I_)), Tf(ix("z", J))), Eq(ix("y", I_), ix("y", J))),
                 {Tf(z): [list(h) for h in images], "distinct images": len(img_pts)},
             ),
             Step(
@@ -345,18 +344,23 @@ def shared_function(targets: Any, input_dim: int | None = None) -> Construction:
         steps = [
             Step(
                 "derived",
-                "Kink hyperplanes of each output (R7): H_k, where output k bends, with a constant jump along each",
+                "Kink hyperplanes H_k of each output k (R7), with a constant jump along each",
                 (),
                 {
-                    Notation(f"H_{k_ + 1}"): [Qualified(Eq(affine(a), b), Eq(sym("lambda"), to_sympy(hs[(a, b)]))) for a, b in hs]
+                    Notation(f"H_{k_ + 1}"): [
+                        Qualified(Eq(affine(a), b), Eq(sym("lambda"), to_sympy(hs[(a, b)]))) for a, b in hs
+                    ]
                     or "none"
                     for k_, (hs, _, _) in enumerate(per_output)
                 },
             ),
             Step(
                 "choice",
-                "Shared hidden layer: the union of the H_k, plus relu(x_i) and relu(-x_i) for the affine parts",
-                Eq(Dot(sym("a"), X), Sum(ix("a", i) * (Relu(ix("x", i)) - Relu(-ix("x", i))), (i, 1, sym("n")))),
+                "Shared hidden layer: the union of the H_k, and relu(x_i), relu(-x_i) for the affine parts",
+                Eq(
+                    Dot(sym("a"), X),
+                    Sum(ix("a", i) * (Relu(ix("x", i)) - Relu(-ix("x", i))), (i, 1, sym("n"))),
+                ),
                 {
                     "union": [Eq(affine(a), b) for a, b in union],
                     "coordinate units for inputs": [i_ + 1 for i_ in coords],
@@ -370,9 +374,12 @@ def shared_function(targets: Any, input_dim: int | None = None) -> Construction:
             ),
             Step(
                 "count",
-                "Parameter sharing (R14b): the union of the kink hyperplanes and at most 2n coordinate units, "
+                "Parameter sharing (R14b): the union of the kink hyperplanes and at most 2n coordinate units "
                 "against one network per output",
-                (Chain("<=", SHARED, UNION + 2 * sym("coords"), UNION + 2 * sym("n")), Eq(SEPARATE, Sum(HK + 2, (k, 1, sym("K"))))),
+                (
+                    Chain("<=", SHARED, UNION + 2 * sym("coords"), UNION + 2 * sym("n")),
+                    Eq(SEPARATE, Sum(HK + 2, (k, 1, sym("K")))),
+                ),
                 {
                     UNION: len(union),
                     SHARED: len(W1),

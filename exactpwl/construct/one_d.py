@@ -39,7 +39,7 @@ def _slopes(pts: list[tuple[Fraction, Fraction]]) -> list[Fraction]:
     return [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(pts, pts[1:])]
 
 
-X, I, J, K, C = sym("x"), sym("i"), sym("j"), sym("k"), sym("c")
+X, I_, J, K, C = sym("x"), sym("i"), sym("j"), sym("k"), sym("c")
 T, V = IndexedBase("t"), IndexedBase("v")  # the units' breakpoints and coefficients, as vectors
 f = Function("f")
 
@@ -52,7 +52,9 @@ def S(i: Any) -> Any:
     return ix("s", i)
 
 
-def _pieces_steps(pts: list[tuple[Fraction, Fraction]], s: list[Fraction], diffs: list[Fraction] | None = None):
+def _pieces_steps(
+    pts: list[tuple[Fraction, Fraction]], s: list[Fraction], diffs: list[Fraction] | None = None
+):
     """The steps both forms start with: breakpoints, slopes (and the slope differences)."""
     y = lambda i: ix("y", i)  # noqa: E731
     with evaluate(False):
@@ -60,13 +62,13 @@ def _pieces_steps(pts: list[tuple[Fraction, Fraction]], s: list[Fraction], diffs
             Step(
                 "input",
                 "Breakpoints of f and the values of f there",
-                (Chain("<", x(0), x(1), DOTS, x(K + 1)), Eq(y(I), f(x(I)))),
+                (Chain("<", x(0), x(1), DOTS, x(K + 1)), Eq(y(I_), f(x(I_)))),
                 {IndexedBase("x"): [p for p, _ in pts], IndexedBase("y"): [q for _, q in pts]},
             ),
             Step(
                 "derived",
                 "Slopes of the pieces",
-                Qualified(Eq(S(I), (y(I + 1) - y(I)) / (x(I + 1) - x(I))), IndexRange(I, 0, K)),
+                Qualified(Eq(S(I_), (y(I_ + 1) - y(I_)) / (x(I_ + 1) - x(I_))), IndexRange(I_, 0, K)),
                 {IndexedBase("s"): s},
             ),
         ]
@@ -75,7 +77,7 @@ def _pieces_steps(pts: list[tuple[Fraction, Fraction]], s: list[Fraction], diffs
                 Step(
                     "derived",
                     "Slope differences at the interior breakpoints",
-                    Qualified(Eq(ix("d", I), S(I) - S(I - 1)), IndexRange(I, 1, K)),
+                    Qualified(Eq(ix("d", I_), S(I_) - S(I_ - 1)), IndexRange(I_, 1, K)),
                     {IndexedBase("d"): diffs},
                 )
             )
@@ -116,7 +118,9 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bo
         if orientation == "right":
             t, signs, v, bias = xs[:-1], [1] * (k + 1), [s[0], *diffs], pts[0][1]
             cum = [sum(v[: j + 1], Fraction(0)) for j in range(k + 1)]
-            form = Eq(f(X), f(x(0)) + S(0) * Relu(X - x(0)) + Sum((S(I) - S(I - 1)) * Relu(X - x(I)), (I, 1, K)))
+            form = Eq(
+                f(X), f(x(0)) + S(0) * Relu(X - x(0)) + Sum((S(I_) - S(I_ - 1)) * Relu(X - x(I_)), (I_, 1, K))
+            )
             steps += [
                 Step(
                     "assembly",
@@ -128,8 +132,8 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bo
                 Step(
                     "derived",
                     "R4 bookkeeping: each unit adds its coefficient to the slope right of its breakpoint",
-                    Qualified(Eq(S(J), Sum(ix("v", I), (I, 0, J))), IndexRange(J, 0, K)),
-                    {Sum(ix("v", I), (I, 0, J)): cum},
+                    Qualified(Eq(S(J), Sum(ix("v", I_), (I_, 0, J))), IndexRange(J, 0, K)),
+                    {Sum(ix("v", I_), (I_, 0, J)): cum},
                 ),
             ]
         else:
@@ -137,7 +141,9 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bo
             cum = [-sum(v[j:], Fraction(0)) for j in range(k + 1)]
             form = Eq(
                 f(X),
-                f(x(K + 1)) - S(K) * Relu(x(K + 1) - X) + Sum((S(I) - S(I - 1)) * Relu(x(I) - X), (I, 1, K)),
+                f(x(K + 1))
+                - S(K) * Relu(x(K + 1) - X)
+                + Sum((S(I_) - S(I_ - 1)) * Relu(x(I_) - X), (I_, 1, K)),
             )
             steps += [
                 Step(
@@ -149,9 +155,9 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bo
                 ),
                 Step(
                     "derived",
-                    "R4 bookkeeping: each unit adds minus its coefficient to the slope left of its breakpoint",
-                    Qualified(Eq(S(J - 1), -Sum(ix("v", I), (I, J, K + 1))), IndexRange(J, 1, K + 1)),
-                    {-Sum(ix("v", I), (I, J, K + 1)): cum},
+                    "R4 bookkeeping: each unit takes its coefficient off the slope left of its breakpoint",
+                    Qualified(Eq(S(J - 1), -Sum(ix("v", I_), (I_, J, K + 1))), IndexRange(J, 1, K + 1)),
+                    {-Sum(ix("v", I_), (I_, J, K + 1)): cum},
                 ),
             ]
     end = s[0] if orientation == "right" else s[-1]
@@ -159,12 +165,20 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bo
         with evaluate(False):
             if orientation == "right":
                 t, signs, v = [*t, xs[0]], [*signs, -1], [*v, -end]
-                title = "Left tail: a left-oriented unit at the first breakpoint continues the first piece (R4)"
+                title = (
+                    "Left tail: a left-oriented unit at the first breakpoint continues the first piece (R4)"
+                )
                 formula = (Eq(f(X), DOTS - S(0) * Relu(x(0) - X)), Eq(sym("t"), x(0)), Eq(sym("v"), -S(0)))
             else:
                 t, signs, v = [*t, xs[-1]], [*signs, 1], [*v, end]
-                title = "Right tail: a right-oriented unit at the last breakpoint continues the last piece (R4)"
-                formula = (Eq(f(X), DOTS + S(K) * Relu(X - x(K + 1))), Eq(sym("t"), x(K + 1)), Eq(sym("v"), S(K)))
+                title = (
+                    "Right tail: a right-oriented unit at the last breakpoint continues the last piece (R4)"
+                )
+                formula = (
+                    Eq(f(X), DOTS + S(K) * Relu(X - x(K + 1))),
+                    Eq(sym("t"), x(K + 1)),
+                    Eq(sym("v"), S(K)),
+                )
         steps.append(Step("choice", title, formula, {sym("t"): t[-1], sym("v"): v[-1]}))
     target, domain = _target(pts, tails)
     net = _one_layer(t, signs, v, bias)
@@ -196,7 +210,7 @@ def segment(points: Sequence[Sequence[Any]], tails: bool = False) -> Constructio
                 "assembly",
                 "One line segment per piece, weighted by its slope",
                 (
-                    Eq(f(X), f(x(0)) + Sum(S(I) * (Relu(X - x(I)) - Relu(X - x(I + 1))), (I, 0, K))),
+                    Eq(f(X), f(x(0)) + Sum(S(I_) * (Relu(X - x(I_)) - Relu(X - x(I_ + 1))), (I_, 0, K))),
                     Eq(C, f(x(0))),
                 ),
                 {T: t, V: v, C: pts[0][1]},
@@ -205,8 +219,8 @@ def segment(points: Sequence[Sequence[Any]], tails: bool = False) -> Constructio
                 "derived",
                 "Outside the interval every segment is flat, so the network is constant there",
                 (
-                    Qualified(Eq(f(X), f(a)), X <= a),
-                    Qualified(Eq(f(X), f(a) + Sum(S(I) * (x(I + 1) - x(I)), (I, 0, K))), X >= b),
+                    Qualified(Eq(f(X), f(a)), a >= X),
+                    Qualified(Eq(f(X), f(a) + Sum(S(I_) * (x(I_ + 1) - x(I_)), (I_, 0, K))), b <= X),
                 ),
                 {f(a): pts[0][1], f(b): f_b},
             ),

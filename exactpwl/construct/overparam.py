@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 Matrix = list[list[Fraction]]
-X, Y, I, J = sym("x"), sym("y"), sym("i"), sym("j")
+X, Y, I_, J = sym("x"), sym("y"), sym("i"), sym("j")
 H1 = Notation("[H | 1]", r"\begin{bmatrix} H & \mathbf{1} \end{bmatrix}")
 VC = Notation("(v; c)", r"\begin{pmatrix} v \\ c \end{pmatrix}")
 VC1 = Notation("(v'; c')", r"\begin{pmatrix} v' \\ c' \end{pmatrix}")
@@ -169,7 +169,7 @@ def output_family(prefix: Network, data: Data, members: int = 3, seed: int = 0) 
             Step(
                 "input",
                 "Hidden features of the data (fixed prefix); the output layer solves a linear system",
-                (Eq(ix("H", I, J), Function("h_j")(ix("x", I))), Eq(H1 * VC, Y)),
+                (Eq(ix("H", I_, J), Function("h_j")(ix("x", I_))), Eq(H1 * VC, Y)),
                 {H1: A, Y: [list(v) for v in data.values]},
             ),
             Step(
@@ -180,7 +180,9 @@ def output_family(prefix: Network, data: Data, members: int = 3, seed: int = 0) 
                     "m": m,
                     "rank": fam.rank,
                     "dimension": fam.dimension,
-                    Notation("particular (v; c)", r"\begin{pmatrix} v \\ c \end{pmatrix}_{0}"): fam.particular,
+                    Notation(
+                        "particular (v; c)", r"\begin{pmatrix} v \\ c \end{pmatrix}_{0}"
+                    ): fam.particular,
                     "null-space basis": fam.basis,
                 },
             ),
@@ -314,14 +316,24 @@ def invariant_family(prefix: Network, v: Any, c: Any, seed: int = 0) -> Construc
         steps = [
             Step(
                 "region",
-                "Realized patterns of the hidden part over the whole space: one block of conditions each (R15c)",
-                Eq(Notation("[F_S^T 0; g_S^T 1] (dv; dc)", r"\begin{bmatrix} F_S^{T} & 0 \\ g_S^{T} & 1 \end{bmatrix} \begin{pmatrix} dv \\ dc \end{pmatrix}"), 0),
+                "Realized patterns of the hidden part on the whole space, a block of conditions each (R15c)",
+                Eq(
+                    Notation(
+                        "[F_S^T 0; g_S^T 1] (dv; dc)",
+                        r"\begin{bmatrix} F_S^{T} & 0 \\ g_S^{T} & 1 \end{bmatrix}"
+                        r" \begin{pmatrix} dv \\ dc \end{pmatrix}",
+                    ),
+                    0,
+                ),
                 {"regions": len(g), "constraint rows": len(rows), "rank": fam.rank},
             ),
             Step(
                 "solve",
                 "Perturbations that leave the function unchanged",
-                Eq(Dim(Notation("family")), sym("m") + 1 - Rank(Notation("stacked constraints", r"\text{stacked constraints}"))),
+                Eq(
+                    Dim(Notation("family")),
+                    sym("m") + 1 - Rank(Notation("stacked constraints", r"\text{stacked constraints}")),
+                ),
                 {"m": m, "dimension": fam.dimension, Notation("basis (dv; dc)"): basis},
             ),
             Step(

@@ -19,7 +19,7 @@ from ..formula import Dot, Eq, Notation, Note, Qualified, Relu, Tuple, affine, e
 from ..network import Network
 from ..numbers import to_sympy
 from ..pwl import PWL
-from ..shallow import Kink, KinkAnalysis, KinkWitness, _vec_text, analyse, hyperplane_text, shallow
+from ..shallow import Kink, KinkAnalysis, KinkWitness, analyse, hyperplane_text, shallow
 from . import Construction, Refusal, Step, register
 
 __all__ = ["Kink", "KinkWitness", "KinkAnalysis", "analyse_kinks", "three_layer", "hyperplane_text"]
@@ -108,7 +108,9 @@ def three_layer(target: Any, input_dim: int | None = None) -> Construction:
                 {ix("H", j + 1): _kink(k) for j, k in enumerate(an.kinks)}
                 or {"kinks": "none (the target is affine)"},
             ),
-            Step("derived", "Affine rest", Eq(f(X) - kink_sum, sym("A") * X + sym("d")), {"A": an.A, "d": an.d}),
+            Step(
+                "derived", "Affine rest", Eq(f(X) - kink_sum, sym("A") * X + sym("d")), {"A": an.A, "d": an.d}
+            ),
             Step(
                 "choice",
                 "Fewest units (Dereich-Kassing): units turned around absorb a signed sum of the jumps "
