@@ -228,6 +228,12 @@ class Construction:
     def __str__(self) -> str:
         return f"{self.method}: network {self.network.architecture}, {self.claim()}\n{self.derivation()}"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from ..latex import notebook
+
+        return notebook(self)
+
 
 class Refusal(InputError):
     """A construction that does not apply, with the witness that shows why (``witness``)."""
