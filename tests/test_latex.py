@@ -387,3 +387,39 @@ def test_cli_latex_options_on_certify_construct_prove_shallow(cli, tmp_path):
         r = cli(*args, "--latex", str(out), "--standalone")
         assert r.returncode == code, r.stderr
         assert needle in " ".join(compile_pdf(tmp_path, out.read_text(), "o").split())
+
+
+# ---------------------------------------------------------------------- examples/latex stay true
+EXAMPLES = sorted((ROOT / "examples" / "latex").glob("*.tex"))
+
+
+def test_the_examples_are_the_three_of_the_issue():
+    assert [p.stem for p in EXAMPLES] == ["hinge", "max3", "max5"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_tex_is_what_its_command_makes(cli, tmp_path, path):
+    first, body = path.read_text().split("\n", 1)
+    args = first.removeprefix("% made by: exactpwl ").split()
+    i = args.index("--latex")
+    assert args[i + 1] == f"examples/latex/{path.name}"
+    args[i + 1] = str(tmp_path / path.name)
+    r = cli(*args)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / path.name).read_text().split("\n", 1)[1] == body
+
+
+@needs_tex
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_tex_compiles(tmp_path, path):
+    text = " ".join(compile_pdf(tmp_path, path.read_text(), path.stem).split())
+    want = {
+        "hinge": [
+            "s = (2, −1, 1)",
+            "v = (2, −3, 2)",
+        ],  # PAPER.md example 1: slopes and the hinge coefficients
+        "max3": ["regions = 5", "= max (0, x1 , x2 )"],  # the witness's 5 regions (tests/test_cli.py)
+        "max5": ["architecture 5-12-11-1", "regions = "],
+    }[path.stem]
+    for needle in want:
+        assert needle in text, (needle, text[:2000])
