@@ -674,8 +674,14 @@ def latex(obj: Any, **settings: Any) -> str:
     return LatexPrinter(settings).doprint(obj)
 
 
+NOTEBOOK_TABLE_UNITS = 24  # a notebook shows the region table of networks up to this many units
+
+
 def notebook(obj: Any, **settings: Any) -> str:
-    """Math only, in ``$$ ... $$``: what Jupyter's ``_repr_latex_`` shows."""
+    """Math only, in ``$$ ... $$``: what Jupyter's ``_repr_latex_`` shows (a big network without
+    its region table, which would take the walk's time at every display)."""
+    if isinstance(obj, Network) and obj.num_neurons > NOTEBOOK_TABLE_UNITS:
+        settings.setdefault("region_table", False)
     return latex(obj, notebook=True, **settings)
 
 

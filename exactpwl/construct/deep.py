@@ -440,7 +440,10 @@ def divide(
                     " (h >= 0 after a ReLU layer)" if last_relu else ", so beta exceeds every -h_i on E and Q"
                 ),
                 Eq(beta, 1) if last_relu else Eq(beta, 1 + MaxOf(-ix("h", sym("i")))),
-                {beta: beta_, **{Notation(k): lo for k, lo in lows.items()}},
+                {
+                    beta: beta_,
+                    **{Notation(k, rf"\max_{{E \cup Q}} (-h_{{{k[7:]}}})"): lo for k, lo in lows.items()},
+                },
             ),
             Step(
                 "assembly",

@@ -27,7 +27,7 @@ from typing import Any
 from flint import fmpq_mat
 from sympy import Function, Sum
 
-from ..formula import Dim, Eq, Notation, Rank, evaluate, ix, sym
+from ..formula import Dim, Eq, Notation, Rank, evaluate, ix, sym, word
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..polyhedron import Polyhedron
@@ -280,7 +280,7 @@ def cell_family(prefix: Network, v: Any, c: Any, point: Sequence[Any], seed: int
                     Notation("|S|", r"\lvert S \rvert"): len(S),
                     Rank(Notation("F_S")): rank_FS,
                     "dimension": fam.dimension,
-                    Notation("basis (dv_S; dc)"): basis,
+                    word("basis (dv_S; dc)"): basis,
                 },
             ),
             Step(
@@ -334,7 +334,7 @@ def invariant_family(prefix: Network, v: Any, c: Any, seed: int = 0) -> Construc
                     Dim(Notation("family")),
                     sym("m") + 1 - Rank(Notation("stacked constraints", r"\text{stacked constraints}")),
                 ),
-                {"m": m, "dimension": fam.dimension, Notation("basis (dv; dc)"): basis},
+                {"m": m, "dimension": fam.dimension, word("basis (dv; dc)"): basis},
             ),
             Step(
                 "choice",
