@@ -1,8 +1,9 @@
 """Constructions: networks built from a target or data set, each with its derivation as data.
 
 A ``Construction`` holds the network, the target it represents, the domain where that is claimed
-and the ordered derivation steps (what was chosen, the formula, the exact numbers), so that the
-text (and later LaTeX) rendering and the certification both come from one object.
+and the ordered derivation steps (``Step``: a kind, sympy formulas, exact values keyed by
+symbols), so that the plain text, the JSON, the LaTeX (``exactpwl.latex``) and the
+certification all come from one object.
 
 One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 
