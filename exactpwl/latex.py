@@ -114,9 +114,6 @@ class LatexPrinter(_SympyLatexPrinter):
     def _print_bool(self, v: bool) -> str:
         return r"\text{yes}" if v else r"\text{no}"
 
-    def _print_BooleanTrue(self, v: Any) -> str:
-        return r"\text{otherwise}"
-
     def _print_str(self, s: str) -> str:
         return rf"\text{{{_text_escape(s)}}}"
 
