@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--progress", action="store_true", help="report progress on stderr")
     _scale_options(c)
+    _latex_options(c, "the theorem (or the counterexample)")
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
     co.add_argument("target", nargs="?", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
     co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
     co.add_argument("--json", action="store_true", help="print one JSON object")
+    _latex_options(co, "the derivation and the network")
 
     sh = sub.add_parser(
         "shallow", help="decide whether one hidden layer represents f; the minimal network, or a witness"
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sh.add_argument("--json", action="store_true", help="print one JSON object")
     sh.add_argument("-o", "--output", metavar="NET", help="write the minimal network (when there is one)")
+    _latex_options(sh, "the verdict, with the network or the witness")
 
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
     pl.add_argument("net", help="network JSON file (exactpwl.network)")
@@ -144,6 +147,20 @@ def _parser() -> argparse.ArgumentParser:
         "--witnesses", default=".", metavar="DIR", help="where a failing case's witness files go (default: .)"
     )
     pr.add_argument("--list", action="store_true", help="list the scripts and the interpretive claims")
+    _latex_options(pr, "the table")
+
+    lx = sub.add_parser("latex", help="typeset a network, a target or a certificate as LaTeX")
+    lx.add_argument("source", help="network (exactpwl.network), target (exactpwl.pwl) or certificate JSON")
+    lx.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="where to write the LaTeX")
+    lx.add_argument(
+        "--standalone", action="store_true", help="a whole document (default: a fragment to \\input)"
+    )
+    lxdom = lx.add_mutually_exclusive_group()
+    lxdom.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="region table on the cube [LO, HI]^n")
+    lxdom.add_argument(
+        "--domain", metavar="FILE", help='JSON: {"box": [[lo, hi], ...]} or {"A": ..., "b": ...}'
+    )
+    lx.add_argument("--max-pieces", type=int, default=30, metavar="N", help="region table lines (default 30)")
     return p
 
 
@@ -187,6 +204,13 @@ def _client(args: argparse.Namespace):
         raise InputError(f"--dask: cannot reach the scheduler at {args.dask} ({exc})") from None
 
 
+def _latex_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--latex", metavar="FILE.tex", help=f"also write {what} as LaTeX")
+    parser.add_argument(
+        "--standalone", action="store_true", help="with --latex: a whole document (default: a fragment)"
+    )
+
+
 def _domain(args: argparse.Namespace, n: int):
     if args.box:
         lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
@@ -218,6 +242,18 @@ def _write(path: str, option: str, write: Callable[[], object]) -> None:
         write()
     except OSError as exc:
         raise InputError(f"{option}: cannot write {path} ({exc.strerror or exc})") from None
+
+
+def _latex_file(args: argparse.Namespace, path: str, option: str, body: str) -> None:
+    """Write LaTeX to ``path``: a standalone document or a fragment, headed by the command that made it."""
+    from . import latex
+
+    made = "% made by: exactpwl " + " ".join(_argv_shown) + "\n"
+    text = latex.document(body) if args.standalone else latex.fragment(body)
+    _write(path, option, lambda: Path(path).write_text(made + text))
+
+
+_argv_shown: list[str] = []
 
 
 def _report(found: int, queued: int) -> None:
@@ -314,6 +350,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
     _writable(args.certificate, "--certificate")
+    _writable(args.latex, "--latex")
     v = certify(
         net,
         target,
@@ -331,6 +368,10 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if v.holds and args.certificate:
         text = json.dumps(v.certificate()) + "\n"
         _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(v, certificate_path=args.certificate))
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
@@ -370,7 +411,12 @@ def _cmd_construct(args: argparse.Namespace) -> int:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
     _writable(args.output, "-o")
+    _writable(args.latex, "--latex")
     c = available[args.method].build(load_json_file(args.target))
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(c))
     if args.output:
         _write(args.output, "-o", lambda: c.save(args.output))
     out = c.to_json() if args.json else None
@@ -438,6 +484,7 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
         n = args.input_dim or max(used, default=1)
         f = PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
     dom = _domain(args, n)
+    _writable(args.latex, "--latex")
     try:
         s = shallow(f, dom)
     except CapReached as exc:
@@ -448,6 +495,10 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
             s.network.save(args.output)
         except OSError as exc:
             raise InputError(f"--output: cannot write {args.output} ({exc.strerror})") from None
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(s))
     if args.json:
         print(json.dumps(s.to_json()))
     else:
@@ -500,6 +551,7 @@ def _cmd_prove(args: argparse.Namespace) -> int:
         for claim in proofs.INTERPRETIVE:
             print(f"interpretive, not checked: {claim}")
         return EXIT_OK
+    _writable(args.latex, "--latex")
     t0 = time.perf_counter()
     reports = []
     if not args.json:
@@ -511,6 +563,10 @@ def _cmd_prove(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t0
     ok = all(r.ok for r in reports)
     interpretive = list(proofs.INTERPRETIVE) if not args.names else []
+    if args.latex:
+        from .latex import prove_table
+
+        _latex_file(args, args.latex, "--latex", prove_table(reports, seconds, interpretive))
     if args.json:
         out = {
             "ok": ok,
@@ -573,11 +629,45 @@ def _cmd_refute(args: argparse.Namespace) -> int:
     return EXIT_CAP if r.undecided else EXIT_OK
 
 
+def _cmd_latex(args: argparse.Namespace) -> int:
+    from . import latex
+    from .pwl import PWL
+
+    if args.max_pieces < 1:
+        raise InputError("--max-pieces: must be at least 1")
+    _writable(args.output, "-o")
+    data = load_json_file(args.source)
+    kind = data.get("format") if isinstance(data, dict) else None
+    if kind == "exactpwl.certificate":
+        if args.box or args.domain:
+            raise InputError("--box/--domain: a certificate names its own domain")
+        try:
+            body = latex.certificate(data, args.source, max_pieces=args.max_pieces)
+        except InputError as exc:
+            print(f"rejected: {exc}")
+            return EXIT_REFUTED
+    elif kind == "exactpwl.network":
+        net = Network.from_dict(data, args.source)
+        body = latex.latex(net, domain=_domain(args, net.input_dim), max_pieces=args.max_pieces)
+    elif kind == "exactpwl.pwl":
+        t = PWL.from_dict(data, args.source)
+        body = latex.latex(t, domain=_domain(args, t.input_dim), max_pieces=args.max_pieces)
+    else:
+        raise InputError(
+            f"{args.source}: expected a network, a target or a certificate "
+            "('format': 'exactpwl.network', 'exactpwl.pwl' or 'exactpwl.certificate')"
+        )
+    _latex_file(args, args.output, "-o", body)
+    print(f"{args.output}: LaTeX {'document' if args.standalone else 'fragment'} of the {kind.split('.')[1]}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = _parser().parse_args(_expr_values(argv))
+        _argv_shown[:] = argv
         commands = {
             "eval": _cmd_eval,
             "regions": _cmd_regions,
@@ -588,6 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "prove": _cmd_prove,
             "shallow": _cmd_shallow,
             "refute": _cmd_refute,
+            "latex": _cmd_latex,
         }
         return commands[args.command](args)
     except InputError as exc:

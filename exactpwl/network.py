@@ -261,6 +261,12 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({self.architecture})"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from .latex import notebook
+
+        return notebook(self)
+
     def _point_matrix(self, points: Sequence[Sequence[Any]]) -> fmpq_mat:
         cols = []
         for k, x in enumerate(points):

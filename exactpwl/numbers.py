@@ -25,6 +25,7 @@ __all__ = [
     "parse_number",
     "to_fraction",
     "format_number",
+    "to_sympy",
     "primitive_row",
     "load_json",
     "load_json_file",
@@ -99,6 +100,16 @@ def format_number(q: Any) -> str:
     """Exact text of a rational: ``"-1/2"``, ``"3"``."""
     q = to_fmpq(q)
     return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"  # fmpz prints any number of digits
+
+
+def to_sympy(q: Any) -> Any:
+    """An exact number as a sympy ``Rational`` (``Integer`` when whole); a sympy object is kept."""
+    import sympy
+
+    if isinstance(q, sympy.Basic):
+        return q
+    q = to_fmpq(q)
+    return sympy.Rational(int(q.p), int(q.q))
 
 
 def primitive_row(coeffs: Sequence[Any], rhs: Any) -> tuple[tuple[int, ...], int]:

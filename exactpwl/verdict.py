@@ -65,6 +65,12 @@ class Verdict:
     def __bool__(self) -> bool:
         return bool(self.holds)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from .latex import notebook
+
+        return notebook(self)
+
     def to_json(self) -> dict:
         d: dict[str, Any] = {"holds": self.holds, "regions": self.regions}
         if self.holds is None:
