@@ -38,12 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     e = sub.add_parser("eval", help="exact output of a network at a point")
-    e.add_argument("net", help="network JSON file (exactpwl.network)")
+    e.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     e.add_argument("x", nargs="+", help="coordinates: integers, p/q or decimals (read exactly)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
 
     r = sub.add_parser("regions", help="count the linear regions of a network over a domain")
-    r.add_argument("net", help="network JSON file (exactpwl.network)")
+    r.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     dom = r.add_mutually_exclusive_group()
     dom.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the cube [LO, HI]^n")
     dom.add_argument(
@@ -55,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
     r.add_argument("--progress", action="store_true", help="report progress on stderr")
     c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
-    c.add_argument("net", help="network JSON file (exactpwl.network)")
-    c.add_argument("target", nargs="?", help="target JSON file (exactpwl.pwl, or a network)")
+    c.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
+    c.add_argument("target", nargs="?", help="target file (exactpwl.pwl JSON, a network, or .onnx)")
     c.add_argument(
         "--expr",
         action="append",
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--certify", action="store_true", help="also certify the result exactly")
 
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
-    pl.add_argument("net", help="network JSON file (exactpwl.network)")
+    pl.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
     pl.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
 
@@ -178,7 +178,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if (args.target is None) == (args.expr is None):
         raise InputError("usage: give either a TARGET file or --expr (not both)")
     target = (
-        PWL.load(args.target)
+        (Network.load(args.target) if args.target.lower().endswith(".onnx") else PWL.load(args.target))
         if args.target
         else PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], net.input_dim)
     )
