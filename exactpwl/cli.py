@@ -17,6 +17,7 @@ from .errors import InputError
 from .network import Network
 from .numbers import format_number, load_json_file, parse_number
 from .polyhedron import BACKENDS, as_domain, box
+from .progress import Interrupted, tracked
 from .region_graph import regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
-    r.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(r)
     c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
     c.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     c.add_argument("target", nargs="?", help="target file (exactpwl.pwl JSON, a network, or .onnx)")
@@ -75,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
     c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(c)
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
     co.add_argument("target", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
@@ -94,6 +95,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _progress_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--progress", action="store_true", help="show progress on stderr, terminal or not")
+    g.add_argument("--quiet", action="store_true", help="no progress display (the default off a terminal)")
+
+
+def _show(args: argparse.Namespace) -> bool | None:
+    """Progress display: forced, silenced, or (None) only when stderr is a terminal."""
+    return True if args.progress else False if args.quiet else None
+
+
 def _domain(args: argparse.Namespace, n: int):
     if args.box:
         lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
@@ -103,10 +115,6 @@ def _domain(args: argparse.Namespace, n: int):
     if args.domain:
         return as_domain(load_json_file(args.domain), n, args.domain)
     return None
-
-
-def _report(found: int, queued: int) -> None:
-    print(f"\r{found} regions found, {queued} to visit", end="", file=sys.stderr, flush=True)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -128,15 +136,8 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
 
-    g = regions(
-        net,
-        dom,
-        max_regions=args.max_regions,
-        backend=args.backend,
-        progress=_report if args.progress else None,
-    )
-    if args.progress:
-        print(file=sys.stderr)
+    with tracked("regions", _show(args)) as progress:
+        g = regions(net, dom, max_regions=args.max_regions, backend=args.backend, progress=progress)
     if args.graph:
         g.to_graphml(args.graph)
     s = g.summary()
@@ -185,17 +186,16 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
-    v = certify(
-        net,
-        target,
-        dom,
-        max_regions=args.max_regions,
-        backend=args.backend,
-        cross_check=args.cross_check,
-        progress=_report if args.progress else None,
-    )
-    if args.progress:
-        print(file=sys.stderr)
+    with tracked("regions", _show(args)) as progress:
+        v = certify(
+            net,
+            target,
+            dom,
+            max_regions=args.max_regions,
+            backend=args.backend,
+            cross_check=args.cross_check,
+            progress=progress,
+        )
     if v.holds and args.certificate:
         try:
             Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
@@ -282,9 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(str(exc).split())  # one line, whatever the message held
         print(f"exactpwl: error: {msg}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Interrupted as exc:
+        print(f"exactpwl: {exc}", file=sys.stderr)
+        return EXIT_CAP
     except KeyboardInterrupt:
-        print("exactpwl: interrupted", file=sys.stderr)
-        return 130
+        print("exactpwl: interrupted; nothing is claimed", file=sys.stderr)
+        return EXIT_CAP
 
 
 def entry() -> None:

@@ -214,7 +214,8 @@ def regions(
     ``domain``: None (all of R^n), a ``Polyhedron``, or a FORMATS.md dict (``{"box": ...}`` or
     ``{"A": ..., "b": ...}``).  With ``max_regions`` the walk stops once that many regions are
     known; the graph then has ``complete = False`` and ``unexplored`` regions whose neighbours
-    were not visited — no count is claimed.  ``progress(found, queued)`` is called now and then.
+    were not visited — no count is claimed.  ``progress(found, queued)`` is called once per
+    region visited and at the end.
     ``predict=False`` evaluates every neighbour's pattern instead of deriving the simple ones
     (same result, slower; kept to test the derivation).  ``until(region)`` is asked about each
     new region; when it says True the walk stops there (``graph.stopped_at`` names it).
@@ -302,7 +303,7 @@ def regions(
     gc.disable()  # the walk makes millions of small acyclic objects; collections only cost time
     try:
         while pending and G.stopped_at is None:
-            if progress is not None and len(g) % 500 == 0:
+            if progress is not None:
                 progress(len(g), len(pending))
             s, crossings = pending.popleft()
             done = known.pop(s)
@@ -341,6 +342,8 @@ def regions(
     finally:
         if gc_was_enabled:
             gc.enable()
+    if progress is not None:
+        progress(len(g), len(pending))
     if G.stopped_at is not None:
         G.complete = False
     if not G.complete:

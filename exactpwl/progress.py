@@ -1,0 +1,95 @@
+"""Progress of long runs on stderr, and a clean stop on Ctrl-C; one helper for every long command.
+
+``tracked(what, show)`` gives the ``progress=`` callback that ``regions`` and ``certify`` take
+(``progress(found, queued, **info)``).  It keeps the last counts, draws them with tqdm (count,
+queue, rate, elapsed) when ``show`` is True, or when it is None and stderr is a terminal, and
+turns a ``KeyboardInterrupt`` into ``Interrupted``: "interrupted after N regions; nothing is
+claimed" (the command line exits with code 3).  tqdm because it is one small pure-Python package
+with no dependencies that draws an open-ended count with a rate on any stream; nothing here
+needs rich's layout engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+from .errors import CapReached
+
+__all__ = ["Interrupted", "Progress", "tracked"]
+
+
+class Interrupted(CapReached):
+    """Ctrl-C stopped a long run: what it had counted, and that nothing is claimed (exit 3)."""
+
+    def __init__(self, found: int, what: str = "regions"):
+        super().__init__(f"interrupted after {found} {what}; nothing is claimed")
+        self.found = found
+
+
+class Progress:
+    """The ``progress(found, queued, **info)`` callback: keeps the counts, and draws them if shown.
+
+    >>> p = Progress(show=False)
+    >>> p(12, 3)
+    >>> p.found, p.queued
+    (12, 3)
+    """
+
+    def __init__(self, what: str = "regions", show: bool | None = None, stream: TextIO | None = None):
+        self.what = what
+        self.stream = sys.stderr if stream is None else stream
+        self.auto = show is None
+        self.show = _is_terminal(self.stream) if show is None else show
+        self.found = 0
+        self.queued = 0
+        self._bar: Any = None
+
+    def __call__(self, found: int, queued: int, **info: Any) -> None:
+        self.found, self.queued = found, queued
+        if not self.show:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            size = shutil.get_terminal_size()  # 80 x 24 where the terminal tells none (tqdm: 0 x 0, hidden)
+            self._bar = tqdm(
+                total=None,
+                file=self.stream,
+                unit=f" {self.what}",
+                bar_format="{n_fmt}{unit} found{postfix} [{elapsed}, {rate_fmt}]",
+                ncols=size.columns,
+                nrows=size.lines,
+                delay=0.5 if self.auto else 0,  # on its own, a short run draws nothing
+            )
+        extra = "".join(f", {k} {v}" for k, v in info.items())
+        self._bar.set_postfix_str(f"{queued} queued{extra}", refresh=False)
+        self._bar.update(found - self._bar.n)  # tqdm redraws at most ten times a second
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def tracked(what: str = "regions", show: bool | None = None) -> Iterator[Progress]:
+    """A ``Progress`` for one long run; Ctrl-C inside becomes ``Interrupted`` with its count."""
+    p = Progress(what, show)
+    try:
+        yield p
+    except KeyboardInterrupt:
+        p.close()
+        raise Interrupted(p.found, what) from None
+    finally:
+        p.close()
