@@ -216,6 +216,13 @@ def vertices(rows: Sequence[Row], n: int) -> list[Point]:
     return pts
 
 
+def corners(rows: Sequence[Row], n: int) -> list[Point]:
+    """The vertices of ``{a.x <= b}``, bounded or not (none for a half-space or an empty set)."""
+    kept, _ = dedupe(rows)
+    gens = _ppl_polyhedron(kept, n).minimized_generators()
+    return [tuple(fmpq(int(v), int(g.divisor())) for v in g.coefficients()) for g in gens if g.is_point()]
+
+
 def implied(rows: Sequence[Row], generators: fmpz_mat) -> list[bool]:
     """For each row, whether every generator satisfies it (so the row is implied by the cell)."""
     if not rows:

@@ -166,6 +166,12 @@ class RegionGraph:
         d.update(self.stats)
         return d
 
+    def _repr_png_(self) -> bytes | None:
+        """The region map (2-D) or graph (1-D) in a notebook; None without matplotlib."""
+        from .plot import png
+
+        return png(self)
+
     # -- export
     def neuron_name(self, k: int) -> str:
         layer, unit = self.net.neurons[k]
