@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
 from .errors import InputError
@@ -21,6 +23,7 @@ from .progress import Interrupted, tracked
 from .region_graph import regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,10 +82,32 @@ def _parser() -> argparse.ArgumentParser:
     _progress_flags(c)
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
-    co.add_argument("target", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
-    co.add_argument("--method", required=True, metavar="NAME", help="construction method (see --list)")
+    co.add_argument("target", nargs="?", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
+    co.add_argument("--method", metavar="NAME", help="construction method (see --list)")
+    co.add_argument("--list", action="store_true", help="list the methods, one line each")
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
-    co.add_argument("--certify", action="store_true", help="also certify the result exactly")
+    co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
+    co.add_argument("--json", action="store_true", help="print one JSON object")
+
+    sh = sub.add_parser(
+        "shallow", help="decide whether one hidden layer represents f; the minimal network, or a witness"
+    )
+    sh.add_argument("source", nargs="?", help="network JSON (any depth) or target JSON (exactpwl.pwl)")
+    sh.add_argument(
+        "--expr", action="append", metavar="EXPR", help='f as an expression, e.g. "abs(x1)"; once per output'
+    )
+    sh.add_argument(
+        "--input-dim", type=int, metavar="N", help="inputs of --expr (default: the largest i of an xi used)"
+    )
+    shdom = sh.add_mutually_exclusive_group()
+    shdom.add_argument(
+        "--box", nargs=2, metavar=("LO", "HI"), help="the cube [LO, HI]^n (default: all of R^n)"
+    )
+    shdom.add_argument(
+        "--domain", metavar="FILE", help='JSON: {"box": [[lo, hi], ...]} or {"A": ..., "b": ...}'
+    )
+    sh.add_argument("--json", action="store_true", help="print one JSON object")
+    sh.add_argument("-o", "--output", metavar="NET", help="write the minimal network (when there is one)")
 
     pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
     pl.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
@@ -92,6 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
     k.add_argument("--json", action="store_true", help="print one JSON object")
+
+    pr = sub.add_parser("prove", help="run the paper's proof scripts (R1..R20) on enumerated cases")
+    pr.add_argument(
+        "names", nargs="*", metavar="NAME", help="scripts to run: R5, r05 or r05_interpolation (all)"
+    )
+    pr.add_argument("--quick", action="store_true", help="the small case families (as the test suite)")
+    pr.add_argument("--json", action="store_true", help="print one JSON object")
+    pr.add_argument("--jobs", "--workers", type=int, default=1, metavar="N", help="run N scripts at a time")
+    pr.add_argument(
+        "--witnesses", default=".", metavar="DIR", help="where a failing case's witness files go (default: .)"
+    )
+    pr.add_argument("--list", action="store_true", help="list the scripts and the interpretive claims")
     return p
 
 
@@ -117,6 +154,28 @@ def _domain(args: argparse.Namespace, n: int):
     return None
 
 
+def _writable(path: str | None, option: str) -> None:
+    """Bad input (exit 2) when ``path`` cannot be written: checked before any long work."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option}: cannot write {path} (it is a directory)")
+    parent = p.parent
+    if not parent.is_dir():
+        raise InputError(f"{option}: cannot write {path} (no directory {parent})")
+    if not os.access(p if p.exists() else parent, os.W_OK):
+        raise InputError(f"{option}: cannot write {path} (permission denied)")
+
+
+def _write(path: str, option: str, write: Callable[[], object]) -> None:
+    """Run ``write``; an error of the file system is bad input naming the path, not a traceback."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"{option}: cannot write {path} ({exc.strerror or exc})") from None
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     net = Network.load(args.net)
     if len(args.x) != net.input_dim:
@@ -135,11 +194,11 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
-
+    _writable(args.graph, "--graph")
     with tracked("regions", _show(args)) as progress:
         g = regions(net, dom, max_regions=args.max_regions, backend=args.backend, progress=progress)
     if args.graph:
-        g.to_graphml(args.graph)
+        _write(args.graph, "--graph", lambda: g.to_graphml(args.graph))
     s = g.summary()
     if not g.complete:
         if args.json:
@@ -186,6 +245,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
+    _writable(args.certificate, "--certificate")
     with tracked("regions", _show(args)) as progress:
         v = certify(
             net,
@@ -197,10 +257,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if v.holds and args.certificate:
-        try:
-            Path(args.certificate).write_text(json.dumps(v.certificate()) + "\n")
-        except OSError as exc:
-            raise InputError(f"--certificate: cannot write {args.certificate} ({exc.strerror})") from None
+        text = json.dumps(v.certificate()) + "\n"
+        _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
@@ -222,32 +280,122 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     from .construct import DataConstruction, methods
 
     available = methods()
+    if args.list:
+        if args.target or args.method or args.output or args.certify:
+            raise InputError("usage: --list takes no TARGET, --method, -o or --certify")
+        if args.json:
+            print(json.dumps({"methods": {name: available[name].summary for name in sorted(available)}}))
+            return EXIT_OK
+        width = max(map(len, available))
+        for name in sorted(available):
+            print(f"{name:<{width}}  {available[name].summary}")
+        return EXIT_OK
+    if args.target is None:
+        raise InputError("usage: construct needs a TARGET file (or --list)")
+    if args.method is None:
+        raise InputError("usage: construct needs --method NAME (see 'exactpwl construct --list')")
     if args.method not in available:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
+    _writable(args.output, "-o")
     c = available[args.method].build(load_json_file(args.target))
     if args.output:
-        c.network.save(args.output)
-    print(c)
-    if args.certify:
-        v = c.certify()
-        if isinstance(c, DataConstruction):
-            verdict = f"fits all {v.points} data points exactly" if v.holds else f"does NOT fit: {v.mismatch}"
-            print(f"certified: {verdict}")
+        _write(args.output, "-o", lambda: c.save(args.output))
+    out = c.to_json() if args.json else None
+    if out is not None:
+        out["output"] = args.output
+    else:
+        print(c)
+    if not args.certify:
+        if out is not None:
+            print(json.dumps(out))
+        return EXIT_OK
+    v = c.certify()
+    if isinstance(c, DataConstruction):
+        summary = {"holds": v.holds, "points": v.points}
+        if v.holds:
+            line = f"fits {c.holds_on} exactly"
         else:
-            print(f"certified: {'holds' if v.holds else 'REFUTED'} on {v.regions} regions")
-        return EXIT_OK if v.holds else EXIT_REFUTED
-    return EXIT_OK
+            i, got, want = v.mismatch
+            line = (
+                f"does NOT fit {c.holds_on}: at point {i + 1} the network gives "
+                f"({', '.join(map(format_number, got))}), the data ({', '.join(map(format_number, want))})"
+            )
+    else:
+        summary = {"holds": v.holds, "regions": v.regions}
+        if v.holds:
+            line = f"holds on {c.holds_on} ({v.regions} regions)"
+        else:
+            cx = v.counterexample
+            summary["counterexample"] = {
+                key: [format_number(t) for t in getattr(cx, key)] for key in ("x", "network", "target")
+            }
+            line = (
+                f"REFUTED on {c.holds_on}: at x = ({', '.join(map(format_number, cx.x))}) the network gives "
+                f"({', '.join(map(format_number, cx.network))}), the target "
+                f"({', '.join(map(format_number, cx.target))})"
+            )
+    if out is not None:
+        out["certified"] = summary
+        print(json.dumps(out))
+    else:
+        print(f"certified: {line}")
+    return EXIT_OK if v.holds else EXIT_REFUTED
+
+
+def _cmd_shallow(args: argparse.Namespace) -> int:
+    from .errors import CapReached
+    from .pwl import PWL
+    from .shallow import shallow
+
+    if (args.source is None) == (args.expr is None):
+        raise InputError("usage: give either a NET or TARGET file or --expr (not both)")
+    if args.source:
+        if args.input_dim is not None:
+            raise InputError("--input-dim: only with --expr (a file says its own input_dim)")
+        data = load_json_file(args.source)
+        if isinstance(data, dict) and data.get("format") == "exactpwl.network":
+            f = Network.from_dict(data, args.source)
+        else:
+            f = PWL.from_dict(data, args.source)
+        n = f.input_dim
+    else:
+        if args.input_dim is not None and args.input_dim < 1:
+            raise InputError("--input-dim: must be at least 1")
+        used = [int(i) for e in args.expr for i in re.findall(r"(?<![A-Za-z0-9_])x([0-9]+)", e)]
+        n = args.input_dim or max(used, default=1)
+        f = PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
+    dom = _domain(args, n)
+    try:
+        s = shallow(f, dom)
+    except CapReached as exc:
+        print(f"cap reached: {exc}; nothing is claimed")
+        return EXIT_CAP
+    if s.representable and args.output:
+        try:
+            s.network.save(args.output)
+        except OSError as exc:
+            raise InputError(f"--output: cannot write {args.output} ({exc.strerror})") from None
+    if args.json:
+        print(json.dumps(s.to_json()))
+    else:
+        print(s.text())
+        if s.representable and args.output:
+            print(f"network written to {args.output}")
+    return EXIT_OK if s.representable else EXIT_REFUTED
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .plot import plot_regions
+    from .plot import drawable_box, picture_format, plot_regions
 
     net = Network.load(args.net)
     lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
     if not lo < hi:
         raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
-    d = plot_regions(net, [(lo, hi)] * net.input_dim, args.output)
+    bounds = drawable_box([(lo, hi)] * net.input_dim, "--box")
+    picture_format(args.output, "-o")
+    _writable(args.output, "-o")
+    d = plot_regions(net, bounds, args.output)
     print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
     return EXIT_OK
 
@@ -265,10 +413,55 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.valid else EXIT_REFUTED
 
 
+def _cmd_prove(args: argparse.Namespace) -> int:
+    import time
+
+    from . import proofs
+
+    if args.jobs < 1:
+        raise InputError("--jobs: must be at least 1")
+    scripts = [proofs.find(n) for n in args.names] if args.names else list(proofs.SCRIPTS)
+    if args.list:
+        for s in scripts:
+            m = import_module(f".proofs.{s}", __package__)
+            print(f"{m.RESULT:<4} {s:<22} {m.STATEMENT}")
+        for claim in proofs.INTERPRETIVE:
+            print(f"interpretive, not checked: {claim}")
+        return EXIT_OK
+    t0 = time.perf_counter()
+    reports = []
+    if not args.json:
+        print(proofs.table_header(), flush=True)
+    for r in proofs.run_many(scripts, args.quick, args.jobs, args.witnesses):
+        reports.append(r)
+        if not args.json:
+            print(proofs.table_row(r), flush=True)
+    seconds = time.perf_counter() - t0
+    ok = all(r.ok for r in reports)
+    interpretive = list(proofs.INTERPRETIVE) if not args.names else []
+    if args.json:
+        out = {
+            "ok": ok,
+            "quick": args.quick,
+            "results": [r.to_json() for r in reports],
+            "cases": sum(r.cases for r in reports),
+            "interpretive": interpretive,
+            "seconds": round(seconds, 3),
+        }
+        print(json.dumps(out))
+    else:
+        for claim in interpretive:
+            print(f"{'-':<6}  interpretive, not checked: {claim}")
+        for line in proofs.summary(reports, seconds):
+            print(line)
+    return EXIT_OK if ok else EXIT_REFUTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(_expr_values(argv))
         commands = {
             "eval": _cmd_eval,
             "regions": _cmd_regions,
@@ -276,6 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check": _cmd_check,
             "construct": _cmd_construct,
             "plot": _cmd_plot,
+            "prove": _cmd_prove,
+            "shallow": _cmd_shallow,
         }
         return commands[args.command](args)
     except InputError as exc:
@@ -288,6 +483,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("exactpwl: interrupted; nothing is claimed", file=sys.stderr)
         return EXIT_CAP
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _expr_values(argv: list[str]) -> list[str]:
+    """``--expr -x1`` -> ``--expr=-x1``: argparse takes a value that starts with a minus for an
+    option; an expression may start with one.  A value that starts with ``--`` stays an option."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] == "--expr" and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+            out.append(f"--expr={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
 
 
 def entry() -> None:

@@ -23,7 +23,6 @@ __all__ = [
     "exact_max",
     "float_max",
     "check_redundancy_certificate",
-    "check_emptiness_certificate",
     "redundancy_certificate",
     "emptiness_certificate",
 ]
@@ -165,21 +164,6 @@ def check_redundancy_certificate(rows: Sequence[Row], i: int, y: dict[int, Fract
             combo[k] += v * ak
         rhs += v * b
     return combo == [Fraction(v) for v in a_i] and rhs <= b_i
-
-
-def check_emptiness_certificate(rows: Sequence[Row], y: dict[int, Fraction]) -> bool:
-    """Exactly: ``y >= 0``, ``sum y_j a_j = 0`` and ``sum y_j b_j < 0``: no x satisfies the rows."""
-    if not rows or any(not 0 <= j < len(rows) or v < 0 for j, v in y.items()):
-        return False
-    n = len(rows[0][0])
-    combo = [Fraction(0)] * n
-    rhs = Fraction(0)
-    for j, v in y.items():
-        a, b = rows[j]
-        for k, ak in enumerate(a):
-            combo[k] += v * ak
-        rhs += v * b
-    return all(c == 0 for c in combo) and rhs < 0
 
 
 def _solve_support(

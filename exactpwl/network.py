@@ -121,19 +121,15 @@ class Network:
         for L in self.layers:
             self._offsets.append(k)
             k += sum(L.relu)
-        # biases as an extra column, to push affine maps [A | c] through a layer with one product
-        self._bias_cols = []
-        self._with_bias = []  # [W | b], applied to a column (h, 1)
+        # [W | b] of every layer, applied to a column (h, 1); built once, in time linear in its size
+        self._with_bias = []
         for L in self.layers:
-            self._with_bias.append(
-                fmpq_mat(
-                    [[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)],
-                )
-            )
-            m = fmpq_mat(L.units, input_dim + 1)
+            W, u = L.weights.entries(), L.weights.ncols()
+            flat = []
             for j in range(L.units):
-                m[j, input_dim] = L.biases[j, 0]
-            self._bias_cols.append(m)
+                flat += W[j * u : (j + 1) * u]
+                flat.append(L.biases[j, 0])
+            self._with_bias.append(fmpq_mat(L.units, u + 1, flat))
 
     # ----------------------------------------------------------------- construction, I/O
     @classmethod
@@ -327,17 +323,6 @@ class Network:
         """Exact output at one point, as ``Fraction``s."""
         return self.evaluate([x])[0]
 
-    def preactivations(self, x: Sequence[Any]) -> list[list[Fraction]]:
-        """Exact pre-activations of every layer at ``x`` (one list per layer)."""
-        X = self._point_matrix([x])
-        out = []
-        for L in self.layers:
-            Z = L.weights * X + L.biases
-            out.append([to_fraction(v) for v in Z.entries()])
-            mask = L.relu
-            X = fmpq_mat(L.units, 1, [v if v > 0 or not mask[j] else 0 for j, v in enumerate(Z.entries())])
-        return out
-
     def pattern(self, x: Sequence[Any]) -> tuple[int, ...]:
         """Activation pattern at ``x``: 1 where a ReLU's pre-activation is > 0, else 0."""
         return self.pattern_near(x, [])
@@ -349,14 +334,46 @@ class Network:
         derivative along ``d1`` (with the earlier layers already on their new side), and so on.
         With ``directions`` spanning R^n this always names a full-dimensional region; with the
         outward normal of a facet it names the region across that facet.
+
+        Directions are used only while some unit is still tied (zero on every one so far): the
+        first four, then twice as many each round, so the cost stays about that of a few
+        evaluations unless many directions are needed.
         """
-        X = self._point_matrix([x, *directions])
-        m = X.ncols()
+        used = min(4, len(directions))
+        while True:
+            X = self._point_matrix([x, *directions[:used]])
+            m = X.ncols()
+            X = fmpq_mat(X.nrows() + 1, m, X.entries() + [1] + [0] * (m - 1))
+            bits, tied = self._lex_bits((self._with_bias[0] * X).entries(), m)
+            if not tied or used == len(directions):
+                return bits
+            used = min(len(directions), 2 * used)
+
+    def pattern_perturbed(self, x: Sequence[Any]) -> tuple[int, ...]:
+        """Pattern at ``x + e e_1 + e^2 e_2 + ... + e^n e_n``: a full-dimensional region at ``x``.
+
+        Along the axes the derivatives of the first layer are its weights, so the lexicographic
+        comparison costs one pass over the affine maps (as ``layer_maps``), not n evaluations.
+        """
+        X = self._point_matrix([x])
+        n = self.input_dim
+        L = self.layers[0]
+        value = (L.weights * X + L.biases).entries()
+        W = L.weights.entries()
+        Z = []
+        for j in range(L.units):
+            Z.append(value[j])
+            Z += W[j * n : (j + 1) * n]
+        return self._lex_bits(Z, n + 1)[0]
+
+    def _lex_bits(self, Z: list, m: int) -> tuple[tuple[int, ...], bool]:
+        """The pattern from the first layer's pre-activations and their derivatives (rows of Z,
+        m entries each, compared left to right), and whether a unit stayed tied (all zero)."""
         ones = [1] + [0] * (m - 1)  # the row that multiplies the bias column
-        X = fmpq_mat(X.nrows() + 1, m, X.entries() + ones)
         bits: list[int] = []
-        for L, Wb, mask in zip(self.layers, self._with_bias, self._masks):
-            Z = (Wb * X).entries()
+        tied = False
+        last = len(self.layers) - 1
+        for layer, (L, mask) in enumerate(zip(self.layers, self._masks)):
             u = L.units
             if any(mask):
                 keep = [1] * u  # linear units keep their value
@@ -368,10 +385,13 @@ class Network:
                                 if v > 0:
                                     keep[j] = 1
                                 break
+                        else:
+                            tied = True
                         bits.append(keep[j])
-                Z = [v if keep[i // m] else 0 for i, v in enumerate(Z)]
-            X = fmpq_mat(u + 1, m, Z + ones)
-        return tuple(bits)
+                Z = [v if keep[k // m] else 0 for k, v in enumerate(Z)]
+            if layer < last:
+                Z = (self._with_bias[layer + 1] * fmpq_mat(u + 1, m, Z + ones)).entries()
+        return tuple(bits), tied
 
     # ----------------------------------------------------------------- affine maps of a pattern
     def layer_maps(self, pattern: Sequence[int]) -> tuple[list[fmpq_mat], fmpq_mat]:
@@ -384,33 +404,35 @@ class Network:
         if len(pattern) != self.num_neurons:
             raise InputError(f"pattern: has {len(pattern)} entries, expected {self.num_neurons}")
         n = self.input_dim
-        M = fmpq_mat(n, n + 1)
-        for i in range(n):
-            M[i, i] = 1
-        pre = []
         w = n + 1
-        for L, bias, off, mask in zip(self.layers, self._bias_cols, self._offsets, self._masks):
-            Z = L.weights * M + bias
+        pre = []
+        M = None  # the identity: layer 1's map is its own [W | b]
+        for L, Wb, off, mask in zip(self.layers, self._with_bias, self._offsets, self._masks):
+            if M is None:
+                ent = Wb.entries()
+            else:
+                ent = (L.weights * M).entries()
+                for j in range(L.units):
+                    ent[j * w + n] += L.biases[j, 0]
             if all(mask):
-                pre.append(Z)
-                ent = Z.entries()
-                M = fmpq_mat(
-                    L.units,
-                    w,
-                    [ent[j * w + k] if pattern[off + j] else 0 for j in range(L.units) for k in range(w)],
-                )
+                pre.append(Wb if M is None else fmpq_mat(L.units, w, ent))
+                on = [bool(pattern[off + j]) for j in range(L.units)]
             elif any(mask):
-                ent = Z.entries()
                 units = [j for j in range(L.units) if mask[j]]
                 pre.append(fmpq_mat(len(units), w, [ent[j * w + k] for j in units for k in range(w)]))
                 on = [True] * L.units
                 for t, j in enumerate(units):
                     on[j] = bool(pattern[off + t])
-                M = fmpq_mat(
-                    L.units, w, [ent[j * w + k] if on[j] else 0 for j in range(L.units) for k in range(w)]
-                )
             else:
-                M = Z
+                on = [True] * L.units
+            if all(on):
+                M = fmpq_mat(L.units, w, ent)
+            else:
+                zero = [0] * w
+                flat = []
+                for j in range(L.units):
+                    flat += ent[j * w : (j + 1) * w] if on[j] else zero
+                M = fmpq_mat(L.units, w, flat)
         return pre, M
 
     def affine_map(self, pattern: Sequence[int]) -> tuple[fmpq_mat, fmpq_mat]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import io
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -16,19 +17,50 @@ from typing import Any
 
 from .errors import InputError
 from .network import Network
-from .numbers import format_number
+from .numbers import format_number, to_fmpq
 from .polyhedron import box, corners, vertices
 from .region_graph import regions
 
-__all__ = ["plot_regions", "png", "pattern_colour"]
+__all__ = ["plot_regions", "picture_format", "drawable_box", "png", "pattern_colour"]
+
+PICTURES = (".png", ".svg", ".pdf")
+DPI = 120
+
+
+def picture_format(path: str | Path, where: str = "plot") -> str:
+    """The picture format named by the file's suffix (``png``, ``svg``, ``pdf``), or bad input."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in PICTURES:
+        raise InputError(f"{where}: {path}: the picture must be a .png, .svg or .pdf file")
+    return suffix[1:]
+
+
+def drawable_box(bounds: Any, where: str = "plot: box") -> list[tuple[Any, Any]]:
+    """The box as exact (lo, hi) pairs, after checking that floats can draw it (finite, not flat)."""
+    out = []
+    for lo, hi in bounds:
+        lo, hi = to_fmpq(lo, where), to_fmpq(hi, where)
+        try:
+            flo, fhi = float(lo), float(hi)
+        except OverflowError:
+            flo = fhi = math.inf
+        if not (math.isfinite(flo) and math.isfinite(fhi) and math.isfinite(fhi - flo)) or not flo < fhi:
+            raise InputError(
+                f"{where}: [{format_number(lo)}, {format_number(hi)}] cannot be drawn in floating point "
+                "(too large or too thin); the exact region counts are in 'exactpwl regions'"
+            )
+        out.append((lo, hi))
+    return out
 
 
 def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.png") -> dict:
     """Draw the regions of ``net`` over ``bounds`` (a list of (lo, hi) pairs; default [-1, 1]^n).
 
     2-D: each activation region is a polygon, coloured by its linear piece, with the region
-    boundaries drawn.  1-D: the graph of every output, with the breakpoints marked.  Returns the
-    counts that were drawn.
+    boundaries drawn.  1-D: the graph of every output, with the breakpoints marked.  The axes show
+    exactly the box (x1, and x2 in 2-D).  Returns the counts that were drawn, and where: ``frame``
+    is the axes' (left, top, right, bottom) in pixels of the picture (at 120 dpi; a PNG's pixels)
+    and ``limits`` their data ranges ((x_lo, x_hi), (y_lo, y_hi)), so that points can be found in it.
     """
     try:
         import matplotlib
@@ -40,12 +72,13 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
     n = net.input_dim
     if n not in (1, 2):
         raise InputError(f"plot: only networks with 1 or 2 inputs can be drawn (this one has {n})")
-    bounds = bounds or [(-1, 1)] * n
+    fmt = picture_format(path)
+    bounds = drawable_box(bounds or [(-1, 1)] * n)
     g = regions(net, box(bounds))
     pieces = g.pieces()
     piece_of = {p: k for k, members in enumerate(pieces) for p in members}
     cmap = plt.get_cmap("tab20")
-    fig, ax = plt.subplots(figsize=(6, 5 if n == 2 else 4))
+    fig, ax = plt.subplots(figsize=(6, 5 if n == 2 else 4), dpi=DPI)
     if n == 2:
         for r in g:
             vs = vertices(r.inequalities, 2)
@@ -58,6 +91,7 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
             )
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
+        ax.set_ylim(float(bounds[1][0]), float(bounds[1][1]))
         ax.set_aspect("equal")
     else:
         for r in sorted(g, key=lambda r: r.interior_point[0]):
@@ -65,14 +99,23 @@ def plot_regions(net: Network, bounds: Any = None, path: str | Path = "regions.p
             W, c = r.affine_map()
             for i in range(net.output_dim):
                 ys = [float(W[i][0] * x + c[i]) for x in (lo, hi)]
-                ax.plot([lo, hi], ys, color=cmap(i % 10), linewidth=1.5)
+                ax.plot([lo, hi], ys, color=cmap((2 * i) % 20), linewidth=1.5)
                 ax.plot([lo, hi], ys, "k.", markersize=3)
         ax.set_xlabel("x1")
+    ax.set_xlim(float(bounds[0][0]), float(bounds[0][1]))
     ax.set_title(f"{net.architecture}: {len(g)} activation regions, {len(pieces)} linear pieces")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return {"regions": len(g), "pieces": len(pieces), "path": str(path)}
+    try:
+        fig.savefig(path, dpi=DPI, format=fmt)
+        height = fig.get_size_inches()[1] * DPI
+        e = ax.get_window_extent()
+        frame = tuple(float(v) for v in (e.x0, height - e.y1, e.x1, height - e.y0))
+        limits = tuple(tuple(float(v) for v in lim) for lim in (ax.get_xlim(), ax.get_ylim()))
+    except OSError as exc:
+        raise InputError(f"plot: cannot write {path} ({exc.strerror or exc})") from None
+    finally:
+        plt.close(fig)
+    return {"regions": len(g), "pieces": len(pieces), "path": str(path), "frame": frame, "limits": limits}
 
 
 # ---------------------------------------------------------------------- notebooks

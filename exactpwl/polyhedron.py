@@ -28,9 +28,9 @@ from flint import fmpq, fmpz_mat
 from . import lp
 from .errors import InputError
 from .lp import Row
-from .numbers import primitive_int_row, primitive_row, snap_point, to_fmpq
+from .numbers import format_number, primitive_int_row, primitive_row, snap_point, to_fmpq
 
-__all__ = ["Description", "Polyhedron", "describe", "BACKENDS"]
+__all__ = ["Description", "Polyhedron", "describe", "BACKENDS", "domain_spec", "domain_text", "relation_text"]
 
 BACKENDS = ("ppl", "highs", "exact-lp")
 Point = tuple[fmpq, ...]
@@ -75,15 +75,72 @@ def dedupe(rows: Sequence[Row]) -> tuple[list[Row], list[int]]:
 
 
 def describe(rows: Sequence[Row], n: int, backend: str = "ppl") -> Description:
-    """Facets, facet points, an interior point and boundedness of ``{a.x <= b}`` in R^n."""
-    kept, idx = dedupe(rows)
-    if backend == "ppl":
-        d = _describe_ppl(kept, n)
-    elif backend in ("highs", "exact-lp"):
-        d = _describe_lp(kept, n, use_float=backend == "highs")
-    else:
+    """Facets, facet points, an interior point and boundedness of ``{a.x <= b}`` in R^n.
+
+    The work is done in the span of the normals (``_pivots``): with r < n independent normals the
+    polyhedron is a polyhedron of R^r times n - r free directions, and the kernels need not see
+    the n - r lines (a dense generator description of size n^2 otherwise).
+    """
+    if backend not in BACKENDS:
         raise InputError(f"backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+    kept, idx = dedupe(rows)
+    pivots = _pivots(kept, n)
+    r = len(pivots)
+    if r == 0:  # no normal at all: empty (a row 0 <= b < 0) or the whole space
+        if kept:
+            return Description(-1, (), (), None, True)
+        return Description(n, (), (), tuple(fmpq(0) for _ in range(n)), n == 0)
+    if r < n:
+        small = [primitive_int_row([a[j] for j in pivots], b) for a, b in kept]
+        d = _describe(small, r, backend)
+        if d.interior is None:  # empty, or not full-dimensional
+            if d.dim < 0:
+                return Description(-1, (), (), None, True)
+            return Description(d.dim + (n - r), (), (), None, False)
+
+        def lift(y: Point) -> Point:
+            x = [fmpq(0)] * n
+            for j, v in zip(pivots, y):
+                x[j] = v
+            return tuple(x)
+
+        return Description(
+            n,
+            tuple(idx[k] for k in d.facets),
+            tuple(lift(p) for p in d.facet_points),
+            lift(d.interior),
+            False,
+        )
+    d = _describe(kept, n, backend)
     return Description(d.dim, tuple(idx[k] for k in d.facets), d.facet_points, d.interior, d.bounded)
+
+
+def _describe(rows: list[Row], n: int, backend: str) -> Description:
+    if backend == "ppl":
+        return _describe_ppl(rows, n)
+    return _describe_lp(rows, n, use_float=backend == "highs")
+
+
+def _pivots(rows: Sequence[Row], n: int) -> list[int]:
+    """Coordinates whose columns of A are a basis of A's column space (all n when A has rank n,
+    and in R^1 .. R^3, where nothing is gained).
+
+    A x only depends on x through those coordinates, so emptiness, facets and interior points can
+    be found with the others set to 0.  The facet, the interior and the redundancy of a row depend
+    on x only through A x, and {A x} = {A_P y}.
+    """
+    if n <= 3:  # a tiny space: its lines cost nothing, and the walk of small nets stays as it was
+        return list(range(n))
+    normals = [a for a, _ in rows if any(a)]
+    if not normals:
+        return []
+    R, _, rank = fmpz_mat(normals).rref()
+    if rank == n:
+        return list(range(n))
+    ent, out = R.entries(), []
+    for i in range(rank):
+        out.append(next(j for j in range(n) if ent[i * n + j]))
+    return out
 
 
 # ----------------------------------------------------------------------------- PPL backend
@@ -160,15 +217,48 @@ def _combine(points: list[tuple[list[int], int]], rays: list[list[int]], n: int)
     return tuple(fmpq(x, den) for x in num)
 
 
-def cell(rows: Sequence[Row], n: int) -> tuple[list[Row], fmpz_mat]:
-    """The non-redundant rows of ``{a.x <= b}`` and its generators as columns ``[v; d]`` (points),
-    ``[r; 0]`` (rays) and ``[l; 0]``, ``[-l; 0]`` (lines), for ``implied``."""
+@dataclass(frozen=True)
+class Cell:
+    """A polyhedron's generators for ``implied``, in the span of its normals (see ``_pivots``).
+
+    ``generators`` has columns ``[v; d]`` (points), ``[r; 0]`` (rays) and ``[l; 0]``, ``[-l; 0]``
+    (lines) over the ``pivots`` coordinates; ``basis`` (r x n, integer, ``den`` times the reduced
+    row echelon form of the normals) decides whether a row's normal lies in their span.
+    """
+
+    pivots: tuple[int, ...]
+    basis: fmpz_mat | None  # None: the pivots are all n coordinates
+    den: int
+    generators: fmpz_mat
+
+
+def cell(rows: Sequence[Row], n: int) -> tuple[list[Row], Cell]:
+    """The non-redundant rows of ``{a.x <= b}`` and its generators, for ``implied``."""
     kept, _ = dedupe(rows)
-    P = _ppl_polyhedron(kept, n)
-    facets = [
+    pivots = _pivots(kept, n)
+    r = len(pivots)
+    basis, den = None, 1
+    if r < n:
+        normals = [a for a, _ in kept if any(a)]
+        if normals:
+            R, den, _ = fmpz_mat(normals).rref()  # R / den is the reduced row echelon form
+            sign = 1 if den > 0 else -1
+            basis, den = fmpz_mat(r, n, [sign * v for v in R.entries()[: r * n]]), sign * den
+        else:
+            basis = fmpz_mat(0, n, [])
+        kept = [primitive_int_row([a[j] for j in pivots], b) for a, b in kept]
+    P = _ppl_polyhedron(kept, r)
+    small = [
         primitive_int_row([-int(v) for v in c.coefficients()], int(c.inhomogeneous_term()))
         for c in P.minimized_constraints()
     ]
+    if r < n:  # back to R^n: the rows in the span are determined by their pivot coordinates
+        facets = []
+        for a, b in small:
+            full = _from_pivots(a, basis, int(den))
+            facets.append(primitive_int_row(full, b * int(den)))
+    else:
+        facets = small
     cols: list[list[int]] = []
     for g in P.minimized_generators():
         v = [int(x) for x in g.coefficients()]
@@ -178,8 +268,15 @@ def cell(rows: Sequence[Row], n: int) -> tuple[list[Row], fmpz_mat]:
             cols.append(v + [0])
             if g.is_line():
                 cols.append([-x for x in v] + [0])
-    G = fmpz_mat(n + 1, len(cols), [col[i] for i in range(n + 1) for col in cols])
-    return facets, G
+    G = fmpz_mat(r + 1, len(cols), [col[i] for i in range(r + 1) for col in cols])
+    return facets, Cell(tuple(pivots), basis, int(den), G)
+
+
+def _from_pivots(a: Sequence[int], basis: fmpz_mat, den: int) -> list[int]:
+    """``den`` times the vector of the normals' span whose pivot coordinates are ``a``."""
+    if basis.nrows() == 0:
+        return [0] * basis.ncols()
+    return [int(v) for v in (fmpz_mat(1, basis.nrows(), list(a)) * basis).entries()]
 
 
 def hull(points: Sequence[Sequence[Any]], n: int, rays: Sequence[Sequence[Any]] = ()) -> Polyhedron | None:
@@ -223,13 +320,29 @@ def corners(rows: Sequence[Row], n: int) -> list[Point]:
     return [tuple(fmpq(int(v), int(g.divisor())) for v in g.coefficients()) for g in gens if g.is_point()]
 
 
-def implied(rows: Sequence[Row], generators: fmpz_mat) -> list[bool]:
-    """For each row, whether every generator satisfies it (so the row is implied by the cell)."""
+def implied(rows: Sequence[Row], c: Cell) -> list[bool]:
+    """For each row, whether every point of the cell satisfies it (so the cell implies the row).
+
+    A row whose normal is not in the span of the cell's normals is never implied: the cell
+    contains a line along which that row's value is unbounded.
+    """
     if not rows:
         return []
-    m = generators.ncols()
-    S = (fmpz_mat([[*a, -b] for a, b in rows]) * generators).entries()
-    return [all(v <= 0 for v in S[i * m : (i + 1) * m]) for i in range(len(rows))]
+    n = len(rows[0][0])
+    if c.basis is None:
+        small = list(rows)
+        inside = [True] * len(rows)
+    else:
+        ap = [[a[j] for j in c.pivots] for a, _ in rows]
+        if c.basis.nrows():
+            span = (fmpz_mat(ap) * c.basis).entries()
+        else:
+            span = [0] * (len(rows) * n)
+        inside = [all(span[i * n + k] == c.den * a[k] for k in range(n)) for i, (a, _) in enumerate(rows)]
+        small = [(tuple(p), b) for p, (_, b) in zip(ap, rows)]
+    m = c.generators.ncols()
+    S = (fmpz_mat([[*a, -b] for a, b in small]) * c.generators).entries()
+    return [ok and all(v <= 0 for v in S[i * m : (i + 1) * m]) for i, ok in enumerate(inside)]
 
 
 # ----------------------------------------------------------------------------- LP backends
@@ -447,3 +560,64 @@ def as_domain(spec: Any, n: int, where: str = "domain") -> Polyhedron | None:
     if not P.is_full_dimensional():
         raise InputError(f"{where}: is empty or not full-dimensional")
     return P
+
+
+def box_bounds(dom: Polyhedron) -> list[tuple[fmpq, fmpq]] | None:
+    """``[(lo_1, hi_1), ...]`` when the rows of ``dom`` are exactly a box's 2n bounds, else None."""
+    lo: dict[int, fmpq] = {}
+    hi: dict[int, fmpq] = {}
+    for a, b in dom.rows:
+        nz = [i for i, v in enumerate(a) if v]
+        if len(nz) != 1:
+            return None
+        i = nz[0]
+        side = hi if a[i] > 0 else lo
+        if i in side:
+            return None
+        side[i] = fmpq(b, a[i])
+    if len(lo) != dom.dim or len(hi) != dom.dim:
+        return None
+    return [(lo[i], hi[i]) for i in range(dom.dim)]
+
+
+def domain_spec(dom: Polyhedron | None) -> dict | None:
+    """A domain as FORMATS.md writes it, numbers as exact strings: None (R^n), a box, or A and b."""
+    if dom is None:
+        return None
+    bounds = box_bounds(dom)
+    if bounds is not None:
+        return {"box": [[format_number(lo), format_number(hi)] for lo, hi in bounds]}
+    return {"A": [[str(v) for v in a] for a, _ in dom.rows], "b": [str(b) for _, b in dom.rows]}
+
+
+def linear_text(a: Sequence[Any]) -> str:
+    """``x1 - 2*x2`` from the coefficients ``a`` (``0`` when all vanish)."""
+    terms = []
+    for i, v in enumerate(a):
+        v = to_fmpq(v)
+        if v == 0:
+            continue
+        mag = "" if abs(v) == 1 else f"{format_number(abs(v))}*"
+        terms.append(("-" if v < 0 else "+", f"{mag}x{i + 1}"))
+    if not terms:
+        return "0"
+    first = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    return first + "".join(f" {s} {t}" for s, t in terms[1:])
+
+
+def relation_text(a: Sequence[Any], b: Any, relation: str = "=") -> str:
+    """``x1 - 2*x2 <= 3`` from ``(a, b)`` and the relation."""
+    return f"{linear_text(a)} {relation} {format_number(b)}"
+
+
+def domain_text(dom: Polyhedron | None, n: int) -> str:
+    """``R^2``, ``[0, 4]``, ``[-1, 1]^2``, ``[0, 1] x [0, 2]`` or ``{x : x1 + x2 <= 1, ...}``."""
+    if dom is None:
+        return f"R^{n}"
+    bounds = box_bounds(dom)
+    if bounds is None:
+        return "{x : " + ", ".join(relation_text(a, b, "<=") for a, b in dom.rows) + "}"
+    sides = [f"[{format_number(lo)}, {format_number(hi)}]" for lo, hi in bounds]
+    if len(set(sides)) == 1 and n > 1:
+        return f"{sides[0]}^{n}"
+    return " x ".join(sides)

@@ -142,16 +142,6 @@ class RegionGraph:
     def num_pieces(self) -> int:
         return len(self.pieces())
 
-    def region_at(self, x: Sequence[Any]) -> Region:
-        """The region whose closure contains ``x`` (the one of ``x``'s pattern if x is inside one)."""
-        p = self.net.pattern(x)
-        if p in self.graph:
-            return self[p]
-        for r in self:
-            if r.contains(x):
-                return r
-        raise InputError("point: not in any region of this graph")
-
     def summary(self) -> dict[str, Any]:
         """The counts, for ``--json``: regions, pieces, bounded, complete, unexplored, edges, stats."""
         d: dict[str, Any] = {
@@ -242,7 +232,6 @@ def regions(
     g = G.graph
 
     start = dom.interior_point() if dom is not None else tuple(fmpq(0) for _ in range(n))
-    basis = [[1 if i == j else 0 for j in range(n)] for i in range(n)]
     known: dict[tuple[int, ...], set[Row]] = {}  # facets of a region whose neighbour is in the graph
     capped: set[tuple[int, ...]] = set()  # regions with a neighbour left out because of max_regions
 
@@ -303,7 +292,7 @@ def regions(
             out.append((row, p, tuple(group) if predictable else None))
         return out
 
-    s0 = net.pattern_near(start, basis)
+    s0 = net.pattern_perturbed(start)
     pending: deque = deque([(s0, add(s0))])
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the walk makes millions of small acyclic objects; collections only cost time

@@ -12,8 +12,11 @@ def formula(net):
     terms = []
     for j, v in enumerate(L2.weights.tolist()[0]):
         w, b = L1.weights[j, 0], L1.biases[j, 0]
-        assert w == 1, "right-oriented units only"
-        unit = "relu(x)" if b == 0 else f"relu(x - {-b})" if b < 0 else f"relu(x + {b})"
+        t = -b / w  # the unit's breakpoint
+        if w > 0:
+            unit = "relu(x)" if t == 0 else f"relu(x - {t})" if t > 0 else f"relu(x + {-t})"
+        else:
+            unit = "relu(-x)" if t == 0 else f"relu({t} - x)"
         sign = "-" if v < 0 else "+"
         terms.append(f"{sign} {abs(v)} {unit}" if terms else f"{v} {unit}")
     c = L2.biases[0, 0]
@@ -22,16 +25,29 @@ def formula(net):
 
 points = [[0, 0], [1, 2], [2, 1], [4, 3]]
 
+paper = hinge(points, tails=False)  # the paper's k + 1 units: equal to f on [0, 4]
+print(paper)
+v = paper.certify()
+print(f"hinge: f(x) = {formula(paper.network)}; f(3) = {paper.network([3])[0]}; certified: {v.holds}")
+
+# the breakpoints target continues its end segments; a left tail makes the network equal on R
 c = hinge(points)
-print(c)
-v = c.certify()
-print(f"hinge: f(x) = {formula(c.network)}; f(3) = {c.network([3])[0]}; certified: {v.holds}")
+print(
+    f"hinge on {c.holds_on}: f(x) = {formula(c.network)}; f(-1) = {c.network([-1])[0]}; "
+    f"certified: {c.certify().holds}"
+)
 
 s = segment(points)
 print(s)
-print(f"segment: f(-1) = {s.network([-1])[0]}, f(10) = {s.network([10])[0]}; certified: {s.certify().holds}")
+print(
+    f"segment: f(-1) = {s.network([-1])[0]}, f(10) = {s.network([10])[0]}; "
+    f"certified on {s.holds_on}: {s.certify().holds}"
+)
 
 left = hinge(points, orientation="left")
 v_left = [str(w) for w in left.network.layers[1].weights.tolist()[0]]
 c_left = left.network.layers[1].biases[0, 0]
-print(f"left hinge: v = [{', '.join(v_left)}], c = {c_left}; certified: {left.certify().holds}")
+print(
+    f"left hinge: v = [{', '.join(v_left)}], c = {c_left}; "
+    f"certified on {left.holds_on}: {left.certify().holds}"
+)

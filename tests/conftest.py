@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,61 @@ def need(module: str):
     return pytest.importorskip(module)
 
 
+def fraction_rank(M) -> int:
+    """Rank by Gaussian elimination in Fractions (independent of flint)."""
+    A = [[Fraction(v) for v in row] for row in M]
+    r = 0
+    for c in range(len(A[0])):
+        p = next((i for i in range(r, len(A)) if A[i][c] != 0), None)
+        if p is None:
+            continue
+        A[r], A[p] = A[p], A[r]
+        for i in range(len(A)):
+            if i != r and A[i][c] != 0:
+                f = A[i][c] / A[r][c]
+                A[i] = [a - f * b for a, b in zip(A[i], A[r])]
+        r += 1
+    return r
+
+
+def brute_term_rank(M) -> int:
+    """Largest k with k non-zero entries in distinct rows and columns, by trying every injection."""
+    rows, cols = len(M), len(M[0])
+    for k in range(min(rows, cols), 0, -1):
+        for R in itertools.combinations(range(rows), k):
+            for C in itertools.permutations(range(cols), k):
+                if all(Fraction(M[i][j]) != 0 for i, j in zip(R, C)):
+                    return k
+    return 0
+
+
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def minimal_width_by_enumeration(kinks: list, linear: list) -> int:
+    """Dereich-Kassing's minimal width on R^n for one output, by plain enumeration (3^k choices).
+
+    ``kinks``: (a, lam) with the gradient jumping by ``lam * a`` across the hyperplane; ``linear``:
+    the gradient A with f = A x + d + sum lam relu(a.x - b).  Each kink gets one unit pointing
+    right (adds nothing), one pointing left (adds lam * a to what is left to supply) or two
+    (frees span(a)); what is left costs 0 if it is 0 (after the doubled kinks' span), else 2.
+    """
+    import itertools
+
+    import sympy
+
+    best = None
+    for choice in itertools.product("RLD", repeat=len(kinks)):
+        r = sympy.Matrix([list(linear)])
+        for (a, lam), c in zip(kinks, choice):
+            if c == "L":
+                r += lam * sympy.Matrix([list(a)])
+        span = [list(a) for (a, _), c in zip(kinks, choice) if c == "D"]
+        absorbed = not any(r) or (
+            bool(span) and sympy.Matrix(span + [list(r)]).rank() == sympy.Matrix(span).rank()
+        )
+        cost = len(kinks) + choice.count("D") + (0 if absorbed else 2)
+        best = cost if best is None else min(best, cost)
+    return best

@@ -262,7 +262,7 @@ def test_cli_construct(cli, tmp_path, method, points, values):
     assert [evaluate(net, p)[0] for p in points] == values
     # --certify on data: exact evaluation at every data point
     r = cli("construct", str(src), "--method", method, "--certify")
-    assert r.returncode == 0 and f"fits all {len(points)} data points exactly" in r.stdout, (
+    assert r.returncode == 0 and f"fits the {len(points)} data points exactly" in r.stdout, (
         r.stdout + r.stderr
     )
 

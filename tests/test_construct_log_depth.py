@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import random
 from fractions import Fraction as F
 
@@ -44,9 +43,27 @@ def _relu_only(c) -> bool:
     return all(all(L.relu) for L in c.network.layers[:-1])
 
 
-def test_hidden_layer_formula():
-    assert [hidden_layers(n) for n in (1, 2, 3, 4, 7, 8)] == [1, 2, 2, 3, 3, 4]
-    assert all(hidden_layers(n) == math.ceil(math.log2(n + 1)) for n in range(1, 20))
+def _knockout_rounds(players: int) -> int:
+    """Rounds of a knockout tournament that pairs off as many players as it can each round."""
+    rounds = 0
+    while players > 1:
+        players = (players + 1) // 2
+        rounds += 1
+    return rounds
+
+
+def test_hidden_layers_are_the_rounds_of_a_max_tournament():
+    # a max of n + 1 values by pairwise maxima takes one hidden layer per round (and at least one)
+    assert [hidden_layers(n) for n in (1, 2, 3, 4, 7, 8)] == [1, 2, 2, 3, 3, 4]  # by hand
+    assert all(hidden_layers(n) == max(1, _knockout_rounds(n + 1)) for n in range(1, 1100))
+    # the networks built for max(0, x1, ..., xn), one max of n + 1 maps, have that many hidden layers
+    rng = random.Random(5)
+    for n in range(1, 9):
+        c = log_depth("max(0, " + ", ".join(f"x{i + 1}" for i in range(n)) + ")", n, certify=n <= 5)
+        assert _hidden(c) == max(1, _knockout_rounds(n + 1)), n
+        for _ in range(20):
+            x = [F(rng.randint(-9, 9), rng.randint(1, 3)) for _ in range(n)]
+            assert c.network(x) == [max([F(0), *x])]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -208,7 +225,7 @@ def test_hidden_layers_equal_ceil_log2_n_plus_1_for_n_1_2_3():
     assert _hidden(log_depth("max(0, x1)")) == 1
     assert _hidden(log_depth("max(0, x1, x2)")) == 2
     assert _hidden(log_depth("max(0, x1, x2, x3)")) == 2
-    assert _hidden(log_depth("abs(x1)", 1)) == math.ceil(math.log2(2))
+    assert _hidden(log_depth("abs(x1)", 1)) == 1  # abs(x) = max(-x, x): one round
 
 
 # ---------------------------------------------------------------------- the arity reduction alone
@@ -295,7 +312,8 @@ def test_cli_in_process(tmp_path, capsys):
     out_net = tmp_path / "net.json"
     assert main(["construct", target, "--method", "log-depth", "--certify", "-o", str(out_net)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("log-depth: network 2-")
+    # the hull of the 3 x 3 grid is [0, 2]^2, and the claim is made there
+    assert text.splitlines()[0].endswith(", equal to the target on [0, 2]^2")
     assert "certified: holds" in text
     net = json.loads(out_net.read_text())
     assert len(net["layers"]) == 3  # 2 hidden layers + output
@@ -311,5 +329,6 @@ def test_example_runs():
     r = run_example("construct_log_depth.py")
     lines = r.stdout.splitlines()
     assert lines[-3] == "max(0, x1, x2): 1 term, max of 3, hidden layers = 2, holds = True"
-    assert lines[-2].startswith("pyramid-cup on [0, 2]^2: hidden layers = 2, holds = True")
+    # |x1 - 1| + |x2 - 1| is linear on each of the 8 triangles: 1/2 + 1/2 = 1 at (1/2, 3/2)
+    assert lines[-2] == "pyramid-cup on [0, 2]^2: hidden layers = 2, holds = True, f(1/2, 3/2) = 1"
     assert lines[-1] == "max(0, x1, x2, x3): hidden layers = 2, holds = True, f(1, -2, 3) = 3"

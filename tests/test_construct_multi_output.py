@@ -154,7 +154,7 @@ def test_cli_shared_and_decoder(cli, tmp_path) -> None:
         out = tmp_path / f"{method}.json"
         r = cli("construct", str(src), "--method", method, "-o", str(out), "--certify")
         assert r.returncode == 0, r.stderr
-        assert "certified: fits all 4 data points exactly" in r.stdout
+        assert "certified: fits the 4 data points exactly" in r.stdout
         assert own_eval(Network.load(out), [F(0), F(1)]) == [1, F(1, 2)]
     fn = tmp_path / "f.json"
     fn.write_text(

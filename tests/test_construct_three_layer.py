@@ -8,10 +8,11 @@ import random
 from fractions import Fraction as F
 
 import pytest
-from conftest import run_example
+from conftest import minimal_width_by_enumeration, run_example
 
 from exactpwl.construct import Refusal, methods
 from exactpwl.construct.three_layer import KinkWitness, three_layer
+from exactpwl.errors import InputError
 from exactpwl.network import Network
 from exactpwl.pwl import PWL
 
@@ -32,10 +33,11 @@ def _canonical(w: list[int], b: F) -> tuple[tuple[int, ...], F, F]:
 
 
 def _random_relu_sum(rng: random.Random, n: int, m: int) -> tuple[Network, int]:
-    """A random sum of ReLUs; also the unit count R7 predicts, derived from the parameters by hand:
+    """A random sum of ReLUs; also the minimal unit count, derived from the parameters by hand:
 
     unit v relu(alpha (h(x))) with alpha < 0 equals v|alpha| (relu(h) - h), so the jump on H is
-    lambda_H = sum v_j |alpha_j| and the linear part is -sum_{alpha_j < 0} v_j |alpha_j| n_H.
+    lambda_H = sum v_j |alpha_j| and the linear part is -sum_{alpha_j < 0} v_j |alpha_j| n_H; the
+    minimal width then follows by enumerating every choice of unit orientations (conftest).
     """
     W, b, v = [], [], []
     for _ in range(m):
@@ -59,7 +61,8 @@ def _random_relu_sum(rng: random.Random, n: int, m: int) -> tuple[Network, int]:
         if alpha < 0:
             for i in range(n):
                 linear[i] -= vj * abs(alpha) * nrm[i]
-    units = sum(1 for x in lam.values() if x != 0) + (2 if any(linear) else 0)
+    kinks = [(nrm, x) for (nrm, _), x in lam.items() if x != 0]
+    units = minimal_width_by_enumeration(kinks, linear)
     net = Network.from_layers([(W, b), ([v], [F(rng.randint(-2, 2), 3)])])
     return net, units
 
@@ -127,8 +130,12 @@ def test_refusal_of_a_relu_of_a_relu_sum_in_3d() -> None:
 def test_multi_output_and_affine_and_constant_targets() -> None:
     c = three_layer(["abs(x1)", "relu(x1 + x2 - 1) - 3*x2 + 1"], 2)
     assert c.certify().holds is True
-    # kinks x1 = 0 and x1 + x2 = 1; linear parts (-x1 from abs, -3 x2): a rank-2 affine part -> 4 units
-    assert c.network.num_neurons == 2 + 4
+    # kinks x1 = 0 (jumps (2, 0)) and x1 + x2 = 1 (jumps (0, 1)); with every unit pointing right the
+    # linear part is A = [[-1, 0], [0, -3]] (abs(x1) = 2 relu(x1) - x1).  Turning units around adds
+    # [[2, 0], [0, 0]] or [[0, 0], [1, 1]]: rank 2 whatever the choice, so 2 + 0 is impossible; one
+    # doubled kink leaves a rank-1 rest (a pair): 2 + 1 + 2; both doubled free span{(1, 0), (1, 1)}
+    # = R^2: 2 + 2 = 4 units, e.g. relu(+-x1) and relu(+-(x1 + x2 - 1)).
+    assert c.network.num_neurons == 4
     assert three_layer("3*x1 - x2 + 1", 2).network.num_neurons == 2
     c0 = three_layer("5", 2)
     assert c0.network.num_neurons == 0 and c0.network([7, 8]) == [5]
@@ -149,7 +156,7 @@ def test_pieces_target() -> None:
 
 def test_target_not_defined_everywhere_is_refused() -> None:
     t = PWL.from_pieces([{"A": [[1, 0]], "b": [0], "w": [[1, 0]], "c": [0]}], 2)
-    with pytest.raises(Refusal, match="not defined on all of R\\^n"):
+    with pytest.raises(InputError, match=r"not defined on all of the domain \(no piece contains \(1, 0\)\)"):
         three_layer(t)
 
 
@@ -180,10 +187,13 @@ def test_example_script() -> None:
     r = run_example("construct_three_layer.py")
     out = r.stdout
     # f = |x1| + 2 relu(x1 - x2) - x2 + 1: kinks x1 = 0 (jump 2: |x1| = 2 relu(x1) - x1) and
-    # x1 - x2 = 0 (jump 2); affine rest -x1 - x2 + 1 -> 2 + 2 units
+    # x1 - x2 = 0 (jump 2); affine rest A = (-1, -1), d = 1.  Turning units around adds (2, 0)
+    # and/or (2, -2) to A: (-1, -1), (1, -1), (1, -3), (3, -3), never 0; but (1, -1) is in the span
+    # of x1 - x2's normal, so relu(-x1) plus two units on x1 = x2: 3 units (k+1), not 2 + 2
     assert "H1 = x1 = 0, lambda = 2" in out
     assert "H2 = x1 - x2 = 0, lambda = 2" in out
     assert "A = [[-1, -1]]" in out and "d = [1]" in out
+    assert "case = k+1" in out and "hidden units = 3" in out
     assert "certified: holds = True" in out
     assert "f(3, 1) = 7" in out  # |3| + 2*2 - 1 + 1 = 7 by hand
     assert "is 0 at p = (0, 1) and 1 at p = (0, -1)" in out

@@ -12,8 +12,11 @@ from __future__ import annotations
 from fractions import Fraction as Q
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exactpwl.region_graph import regions
+from exactpwl.strategies import domains, network_layers
 
 try:
     from test_regions import Ref, area, check_graph, fr_mat, graph_signature, random_layers
@@ -515,5 +518,27 @@ def test_random_degenerate_nets(sizes, seed, w, domain):
     graphs = [regions(ref.net(), domain, backend=be) for be in ("ppl", "highs", "exact-lp")]
     check_graph(ref, graphs[0], domain)
     assert len(graphs[0]) > 1
+    sigs = [graph_signature(g) for g in graphs]
+    assert sigs[0] == sigs[1] == sigs[2]
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    network_layers(
+        input_dim=(1, 3),
+        depth=(1, 3),
+        width=(1, 4),
+        values=st.sampled_from([Q(v) for v in (0, 1, -1, 2, -2)]),
+    ),
+    st.data(),
+)
+def test_drawn_degenerate_nets(layers, data):
+    # the same checks on networks drawn by hypothesis (weights in {-2, ..., 2} through a small
+    # palette, so rows repeat; any domain, bounded or not), so that a failure shrinks
+    ref = Ref([(W, b) for W, b, _ in layers])
+    domain = data.draw(domains(ref.n))
+    graphs = [regions(ref.net(), domain, backend=be) for be in ("ppl", "highs", "exact-lp")]
+    check_graph(ref, graphs[0], domain)
     sigs = [graph_signature(g) for g in graphs]
     assert sigs[0] == sigs[1] == sigs[2]

@@ -389,6 +389,70 @@ def test_pattern_near_random_vs_small_step():
     assert differing > 10  # the directions did change patterns in many cases
 
 
+def test_pattern_perturbed_needs_late_axes_by_hand():
+    # at the origin of R^10: relu(x10) is decided only by e_10 (active), relu(-x7) by e_7 (inactive),
+    # relu(x1 - x2) by e_1 (active), relu(-x2 + 0*x1) by e_2 (inactive); a dead unit stays inactive.
+    # The lexicographic perturbation must look past the first few axes to decide the first two.
+    n = 10
+    rows = [[0] * n for _ in range(5)]
+    rows[0][9] = 1
+    rows[1][6] = -1
+    rows[2][0], rows[2][1] = 1, -1
+    rows[3][1] = -1
+    net = Network.from_layers([(rows, [0] * 5), ([[1] * 5], [0])])
+    assert net.pattern_perturbed([0] * n) == (1, 0, 1, 0, 0)
+    basis = [[int(i == j) for j in range(n)] for i in range(n)]
+    assert net.pattern_near([0] * n, basis) == (1, 0, 1, 0, 0)
+    # a second layer tied until e_9: relu(h1 - x9) with h1 = relu(x10) is e^10 - e^9 < 0: inactive
+    deep = Network.from_layers(
+        [(rows + [[0] * 8 + [1, 0]], [0] * 6), ([[1, 0, 0, 0, 0, -1]], [0]), ([[1]], [0])],
+        ["relu", "relu", "linear"],
+    )
+    assert deep.pattern_perturbed([0] * n) == (1, 0, 1, 0, 0, 1, 0)
+
+
+# a 2-W-1 network with a weight pattern that is easy to write down: unit j computes
+# relu(a_j x1 + b_j x2 + c_j), the output sum_j v_j h_j, all small integers from j alone
+def _wide(width: int) -> list:
+    W1 = [[(j % 7) - 3, (j % 5) - 2] for j in range(width)]
+    b1 = [(j % 11) - 5 for j in range(width)]
+    return [(W1, b1), ([[(j % 3) - 1 for j in range(width)]], [1])]
+
+
+@pytest.mark.parametrize("width", [1250, 5000])
+def test_wide_networks_evaluate_exactly(width):
+    layers = _wide(width)
+    net = Network.from_layers(layers)
+    for x in (["1/3", "-2"], [7, "5/11"], [0, 0]):
+        out, _, pattern = ref_forward(layers, ["relu", "linear"], x)
+        assert net(x) == out and net.pattern(x) == pattern
+        # the affine map of the pattern, summed by hand: sum_{j active} v_j (a_j, b_j), c + v_j c_j
+        W, c = net.affine_map(pattern)
+        (W1, b1), ((v,), (c0,)) = layers
+        on = [j for j in range(width) if pattern[j]]
+        assert mat(W) == [[sum(Fraction(v[j] * W1[j][k]) for j in on) for k in range(2)]]
+        assert mat(c) == [[c0 + sum(Fraction(v[j] * b1[j]) for j in on)]]
+
+
+def test_high_input_dimension_evaluates_exactly():
+    n = 3000
+    w = [((k * 7) % 19) - 9 for k in range(n)]
+    layers = [([w, [0] * (n - 1) + [1]], [5, 0]), ([[2, -3]], [0])]
+    net = Network.from_layers(layers)
+    x = [Fraction((k % 13) - 6, 1 + k % 4) for k in range(n)]
+    out, _, pattern = ref_forward(layers, ["relu", "linear"], x)
+    assert net(x) == out and net.pattern(x) == pattern
+    W, c = net.affine_map(pattern)
+    expected = [Fraction(0)] * n
+    if pattern[0]:
+        expected = [Fraction(2 * v) for v in w]
+    if pattern[1]:
+        expected[-1] -= 3
+    assert mat(W) == [expected] and mat(c) == [[Fraction(10 if pattern[0] else 0)]]
+    # at the origin: unit 1 is 5 > 0, unit 2 is tied and e_3000 turns it on
+    assert net.pattern_perturbed([0] * n) == (1, 1)
+
+
 # ----------------------------------------------------------------------------- JSON I/O
 def test_from_dict_to_dict_and_save_load_round_trip(tmp_path):
     net = Network.from_dict(example())

@@ -626,3 +626,80 @@ def test_redundancy_certificate_every_method(method):
     assert combo == [2, 1] and rhs <= 40
     cutting = rows + [((1, 1), 12)]
     assert lp.redundancy_certificate(cutting, len(cutting) - 1, method=method) is None
+
+
+# ---------------------------------------------------------------------- domains as text and JSON
+@pytest.mark.parametrize(
+    "spec, n, text, json_form",
+    [
+        (None, 3, "R^3", None),
+        ({"box": [[0, 4]]}, 1, "[0, 4]", {"box": [["0", "4"]]}),
+        ({"box": [["-1/2", "1/3"]] * 2}, 2, "[-1/2, 1/3]^2", {"box": [["-1/2", "1/3"]] * 2}),
+        ({"box": [[0, 1], [0, 2]]}, 2, "[0, 1] x [0, 2]", {"box": [["0", "1"], ["0", "2"]]}),
+        # a triangle is no box; its rows are written as they are (primitive integers)
+        (
+            {"A": [[-1, 0], [0, -1], ["1/2", "1/2"]], "b": [0, 0, 1]},
+            2,
+            "{x : -x1 <= 0, -x2 <= 0, x1 + x2 <= 2}",
+            {"A": [["-1", "0"], ["0", "-1"], ["1", "1"]], "b": ["0", "0", "2"]},
+        ),
+        # two upper bounds on x1 and none below: not a box, although every row has one entry
+        ({"A": [[1], [2], [-1]], "b": [1, 3, 0]}, 1, "{x : x1 <= 1, 2*x1 <= 3, -x1 <= 0}", None),
+    ],
+)
+def test_domain_text_and_spec(spec, n, text, json_form):
+    from exactpwl.polyhedron import domain_spec, domain_text
+
+    dom = as_domain(spec, n)
+    assert domain_text(dom, n) == text
+    if json_form is not None or spec is None:
+        assert domain_spec(dom) == json_form
+    if dom is not None:  # the JSON form reads back as the same set of rows
+        assert set(as_domain(domain_spec(dom), n).rows) == set(dom.rows)
+
+
+# ---------------------------------------------------------------------- normals spanning fewer dimensions
+# describe() works in the span of the normals when it is smaller than R^n (n >= 4); the answers
+# must be those of R^n: facets and dimensions by hand, points checked by the helpers above.
+@pytest.mark.parametrize(
+    "A, b, facets, dim, bounded",
+    [
+        # a slab |x1 + x2| <= 1 of R^5 and the redundant x1 + x2 <= 3
+        ([[1, 1, 0, 0, 0], [-1, -1, 0, 0, 0], [1, 1, 0, 0, 0]], [1, 1, 3], {0, 1}, 5, False),
+        # x1 <= 1, x2 <= 1, x1 + x2 >= 0 in R^6, and x1 + x2 <= 5 (implied by the first two)
+        ([[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0], [-1, -1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0]], [1, 1, 0, 5],
+         {0, 1, 2}, 6, False),
+        # an orthant of R^3 inside R^4, with the redundant x1 + x2 + x3 >= 0
+        ([[-1, 0, 0, 0], [0, -1, 0, 0], [0, 0, -1, 0], [-1, -1, -1, 0]], [0, 0, 0, 0], {0, 1, 2}, 4, False),
+        # normals on the last coordinates only: 0 <= x4 <= 1 + x5, x5 <= 2 (pivots are not 1..r)
+        ([[0, 0, 0, 1, -1], [0, 0, 0, 0, 1], [0, 0, 0, -1, 0]], [1, 2, 0], {0, 1, 2}, 5, False),
+        # the hyperplane x1 = x2 of R^5: dimension 4
+        ([[1, -1, 0, 0, 0], [-1, 1, 0, 0, 0]], [0, 0], set(), 4, False),
+        # empty: x1 + x2 <= -1 and x1 + x2 >= 1
+        ([[1, 1, 0, 0, 0], [-1, -1, 0, 0, 0]], [-1, -1], set(), -1, True),
+    ],
+)  # fmt: skip
+def test_normals_in_a_subspace(A, b, facets, dim, bounded):
+    full_check(Polyhedron(A, b), facets, dim, bounded)
+
+
+def test_cell_implied_rows_in_a_subspace():
+    from exactpwl.polyhedron import cell, implied
+
+    # the cell 0 <= x1 + x3, x1 <= 2, x3 <= 1 of R^6 (normals span a plane); its non-redundant rows
+    rows = [((-1, 0, -1, 0, 0, 0), 0), ((1, 0, 0, 0, 0, 0), 2), ((0, 0, 1, 0, 0, 0), 1)]
+    redundant = ((1, 0, 1, 0, 0, 0), 4)  # x1 + x3 <= 3 holds on the cell
+    facets, c = cell([*rows, redundant], 6)
+    assert set(facets) == set(rows)
+    deep = [
+        ((1, 0, 1, 0, 0, 0), 3),  # implied: x1 + x3 <= 3
+        ((2, 0, 1, 0, 0, 0), 4),  # not implied: 2 x1 + x3 reaches 5 at (2, ., 1)
+        ((1, 0, 0, 0, 0, 0), 2),  # a facet itself: implied
+        ((1, 0, 0, 1, 0, 0), 9),  # x4 is free: not implied, the normal leaves the span
+        ((0, 0, 0, 0, 0, 0), 1),  # 0 <= 1: implied
+        ((-1, 0, -1, 0, 0, 0), -1),  # x1 + x3 >= 1: not implied (0 is in the cell)
+    ]
+    # the independent answer: Farkas multipliers for the row from the cell's rows (lp.py)
+    expected = [lp.redundancy_certificate([*rows, r], len(rows)) is not None for r in deep]
+    assert expected == [True, False, True, False, True, False]
+    assert implied(deep, c) == expected

@@ -537,6 +537,40 @@ def test_zaslavsky_general_position(n, m, seed):
     check_graph(ref, g, None)
 
 
+@pytest.mark.parametrize("n, m, seed", [(5, 3, 30), (8, 4, 31), (40, 3, 32)])
+def test_zaslavsky_fewer_hyperplanes_than_dimensions(n, m, seed):
+    # m < n hyperplanes with independent normals: every sign vector is a region (2^m of them, the
+    # terms i <= m of Zaslavsky's sum), none bounded; the polyhedra have m-dimensional normal spans
+    r = random.Random(seed)
+    A = [[r.randint(-5, 5) for _ in range(n)] for _ in range(m)]
+    assert det([row[:m] for row in A]) != 0
+    b = [r.randint(-6, 6) for _ in range(m)]
+    ref = Ref([(A, b), ([[r.choice([-2, -1, 1, 2]) for _ in range(m)]], [0])])
+    g = regions(ref.net())
+    assert len(g) == g.num_pieces == 2**m and g.num_bounded == 0
+    assert {r.pattern for r in g} == set(itertools.product((0, 1), repeat=m))
+    check_graph(ref, g, None)
+
+
+def test_high_input_dimension_has_the_regions_of_its_quotient():
+    # a first layer of 2 units with independent normals maps R^1000 onto R^2, so the network has
+    # exactly the regions (patterns and adjacencies) of the 2-D network that starts from its
+    # image; the deeper layers are walked through the cells of the first layer in R^1000
+    r = random.Random(40)
+    n = 1000
+    W1 = [[r.randint(-9, 9) for _ in range(n)] for _ in range(2)]
+    assert det([row[:2] for row in W1]) != 0
+    deep = [([[1, -1], [2, 1]], [0, 1]), ([[1, 1]], [0])]
+    g = regions(Network.from_layers([(W1, [1, 2]), *deep]))
+    q = regions(Network.from_layers([([[1, 0], [0, 1]], [1, 2]), *deep]))
+    assert {r.pattern for r in g} == {r.pattern for r in q}
+    assert {frozenset(e) for e in g.graph.edges} == {frozenset(e) for e in q.graph.edges}
+    assert (g.num_pieces, g.num_bounded) == (q.num_pieces, 0)
+    ref = Ref([(W1, [1, 2]), *deep])
+    for reg in g:  # interior points in R^1000, checked by the Fraction reference
+        assert len(reg.interior_point) == n and ref.pattern(reg.interior_point) == reg.pattern
+
+
 # ============================================================================ 2. 1-D pieces
 
 

@@ -9,6 +9,7 @@ One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 * ``one_d``         R3, R4    hinge and segment forms of a 1-D CPWL function
 * ``interpolation`` R5, R6, R12  triangular interpolation matrix, projections, after a prefix
 * ``maxn``          max of n numbers with ceil(log2 n) hidden layers
+* ``max5``          R20       max of 5 numbers with two hidden layers (Bakaev et al. 2025)
 * ``three_layer``   R7        one hidden layer from full-hyperplane kinks (or a refusal)
 * ``multi_output``  R14, R17  shared hidden layers for several outputs; decoders
 * ``overparam``     R15       the affine family of output weights that fit equally well
@@ -22,15 +23,18 @@ Every family registers its methods in ``METHODS`` (name -> ``Method``), which th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..network import Network
 from ..numbers import format_number, to_fmpq, to_fraction
+from ..polyhedron import Polyhedron, as_domain, domain_spec, domain_text
 
 __all__ = [
     "Step",
@@ -43,12 +47,14 @@ __all__ = [
     "register",
     "methods",
     "show",
+    "given_target",
 ]
 
 FAMILIES = (
     "one_d",
     "interpolation",
     "maxn",
+    "max5",
     "three_layer",
     "multi_output",
     "overparam",
@@ -71,6 +77,21 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def json_value(value: Any) -> Any:
+    """A derivation value as JSON: numbers as exact strings, vectors and matrices as lists."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if hasattr(value, "tolist") and hasattr(value, "nrows"):  # flint matrices
+        return json_value(value.tolist())
+    if isinstance(value, (int, Fraction)) or type(value).__name__ in ("fmpq", "fmpz"):
+        return format_number(value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a derivation: what was chosen or computed, by which formula, with which numbers."""
@@ -86,10 +107,17 @@ class Step:
         lines.extend(f"    {k} = {show(v)}" for k, v in self.values.items())
         return "\n".join(lines)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "formula": self.formula, "values": json_value(self.values)}
+
 
 @dataclass
 class Construction:
-    """A network, the target it represents on ``domain`` (None: all of R^n), and its derivation."""
+    """A network, the target it represents on ``domain`` (None: all of R^n), and its derivation.
+
+    ``domain`` is where the claim ``network == target`` is made and certified; ``holds_on`` names
+    it, and the text, the JSON and the saved network all say it.
+    """
 
     method: str
     network: Network
@@ -103,12 +131,45 @@ class Construction:
 
         return certify(self.network, self.target, self.domain, **kwargs)
 
+    def domain_polyhedron(self) -> Polyhedron | None:
+        """The domain of the claim as a polyhedron (None: all of R^n)."""
+        return as_domain(self.domain, self.network.input_dim, f"{self.method}: domain")
+
+    def domain_spec(self) -> dict | None:
+        """The domain of the claim as FORMATS.md writes it (``exactpwl certify --domain`` reads it)."""
+        return domain_spec(self.domain_polyhedron())
+
+    @property
+    def holds_on(self) -> str:
+        """Where the claim is made, as text: ``R^2``, ``[0, 4]``, ``{x : ...}``."""
+        return domain_text(self.domain_polyhedron(), self.network.input_dim)
+
+    def claim(self) -> str:
+        return f"equal to the target on {self.holds_on}"
+
     def derivation(self) -> str:
         """The steps as plain text, numbered."""
         return "\n".join(f"{i + 1}. {s.text()}" for i, s in enumerate(self.steps))
 
+    def to_json(self) -> dict[str, Any]:
+        """One JSON object: method, architecture, domain (FORMATS.md form), its text, the steps."""
+        return {
+            "method": self.method,
+            "architecture": self.network.architecture,
+            "domain": self.domain_spec(),
+            "holds_on": self.holds_on,
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write the network (``exactpwl.network``); its ``description`` states the claim and where."""
+        d = self.network.to_dict()
+        note = f"exactpwl construct, method {self.method}: {self.claim()}"
+        d["description"] = f"{d['description']}; {note}" if d.get("description") else note
+        Path(path).write_text(json.dumps(d, indent=1) + "\n")
+
     def __str__(self) -> str:
-        return f"{self.method}: network {self.network.architecture}\n{self.derivation()}"
+        return f"{self.method}: network {self.network.architecture}, {self.claim()}\n{self.derivation()}"
 
 
 class Refusal(InputError):
@@ -117,6 +178,36 @@ class Refusal(InputError):
     def __init__(self, message: str, witness: Any = None):
         super().__init__(message)
         self.witness = witness
+
+
+def given_target(c: Construction, data: Any, name: str, where: str = "target") -> Construction:
+    """Use the user's target (FORMATS.md JSON) once it is certified equal to ``c.network`` on R^n.
+
+    For constructions that build one fixed network (a depth witness, max of five): the target
+    file says what the user means, and a different function is refused with a point where the
+    two differ (``Refusal.witness`` is the counterexample).
+    """
+    from ..pwl import PWL
+    from ..verdict import certify
+
+    target = PWL.from_dict(data, where)
+    n, m = c.network.input_dim, c.network.output_dim
+    if target.input_dim != n or target.output_dim != m:
+        raise InputError(
+            f"{where}: expected a target R^{n} -> R^{m} ({name}), "
+            f"got R^{target.input_dim} -> R^{target.output_dim}"
+        )
+    v = certify(c.network, target)
+    if not v.holds:
+        cx = v.counterexample
+        raise Refusal(
+            f"{where}: the target is not {name}; at x = ({', '.join(format_number(t) for t in cx.x)}) "
+            f"it is {format_number(cx.target[0])}, {name} is {format_number(cx.network[0])}",
+            witness=cx,
+        )
+    c.target = target
+    c.steps.append(Step(f"The given target equals {name} on all of R^{n}", "", {"regions": v.regions}))
+    return c
 
 
 @dataclass(frozen=True)
@@ -194,6 +285,18 @@ class DataConstruction(Construction):
 
     ``certify`` evaluates the network exactly at every data point instead of walking regions.
     """
+
+    def domain_spec(self) -> dict[str, Any]:
+        """The claim is about the data points alone: ``{"points": [...]}`` (exact strings)."""
+        return {"points": json_value([list(p) for p in self.target.points])}
+
+    @property
+    def holds_on(self) -> str:
+        n = len(self.target.points)
+        return "the data point" if n == 1 else f"the {n} data points"
+
+    def claim(self) -> str:
+        return f"exact at {self.holds_on}"
 
     def certify(self, **kwargs: Any) -> FitVerdict:
         data: Data = self.target

@@ -13,21 +13,21 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
 from ..errors import InputError
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..polyhedron import Polyhedron, box, vertices
 from ..pwl import PWL
+from ..ranks import nullspace
 from ..region_graph import regions
 from ..verdict import certify
-from . import Construction, Refusal, Step, register
+from . import Construction, Refusal, Step, given_target, register
 
 __all__ = ["max3", "pyramid", "active_region", "transmit", "kernel_vector", "divide", "box_maximum"]
 
@@ -153,34 +153,14 @@ def pyramid() -> Construction:
     return Construction("depth-pyramid", net, PWL.from_expr("max(0, 1 - abs(x1) - abs(x2))", 2), None, steps)
 
 
-def _validated(c: Construction, data: dict, where: str) -> Construction:
-    """Use the given target (a JSON pwl) after certifying that the witness network equals it."""
-    target = PWL.from_dict(data, where)
-    if target.input_dim != 2 or target.output_dim != 1:
-        raise InputError(
-            f"{where}: expected a target R^2 -> R, got R^{target.input_dim} -> R^{target.output_dim}"
-        )
-    v = certify(c.network, target)
-    if not v.holds:
-        cx = v.counterexample
-        raise Refusal(
-            f"{where}: the target is not {c.network.description.split(' = ')[0]}; at x = "
-            f"({', '.join(str(t) for t in cx.x)}) it is {cx.target[0]}, the witness gives {cx.network[0]}",
-            witness=cx,
-        )
-    c.target = target
-    c.steps.append(Step("the given target equals the witness on all of R^2", "", {"regions": v.regions}))
-    return c
-
-
 @register("depth-max3", "R8(a): max(0, x1, x2) with two hidden layers (3 + 1 units)")
 def _build_max3(data: dict) -> Construction:
-    return _validated(max3(), data, "target")
+    return given_target(max3(), data, "max(0, x1, x2)")
 
 
 @register("depth-pyramid", "R8(b): relu(1 - |x1| - |x2|) with two hidden layers (4 + 1 units)")
 def _build_pyramid(data: dict) -> Construction:
-    return _validated(pyramid(), data, "target")
+    return given_target(pyramid(), data, "relu(1 - |x1| - |x2|)")
 
 
 # ---------------------------------------------------------------------- R10: transmitting
@@ -199,16 +179,8 @@ def _matrix(A: Any, where: str) -> list[list[fmpq]]:
 
 def kernel_vector(A: Sequence[Sequence[fmpq]]) -> list[Fraction] | None:
     """A non-zero integer vector k with A k = 0, or None if A is invertible (exact)."""
-    ints = []
-    for r in A:
-        den = 1
-        for v in r:
-            den = den * int(v.q) // math.gcd(den, int(v.q))
-        ints.append([int(v * den) for v in r])
-    N, nullity = fmpz_mat(ints).nullspace()
-    if nullity == 0:
-        return None
-    return [Fraction(int(N[i, 0])) for i in range(N.nrows())]
+    basis = nullspace(A, len(A[0]))
+    return basis[0] if basis else None
 
 
 def transmit(A: Any, B: Any, layers: int = 1) -> Construction:

@@ -5,8 +5,8 @@ for a - b and one *linear* pass-through unit for b (an odd value left over passe
 linear unit).  The pure-ReLU variant carries every pass-through value z as relu(z) - relu(-z),
 so all hidden units are ReLUs (two more units per carried value).
 
-Not here: the two-hidden-layer network for max of 5 numbers of Bakaev, Brunck, Hertrich, Stade
-and Yehudayoff (arXiv:2505.14338).  Its weights were not available to us, and we do not guess them.
+Fewer layers for five numbers: ``max5`` (PAPER.md R20) computes max(x1, ..., x5) with two hidden
+layers instead of three (Bakaev, Brunck, Hertrich, Stade and Yehudayoff, arXiv:2505.14338).
 
 >>> c = max_tree(3)
 >>> c.network([1, 5, 2]), c.certify().holds

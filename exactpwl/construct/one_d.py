@@ -8,9 +8,14 @@ is s_i.  Two exact forms (both equal f on [a, b]):
 * segment (2(k+1) units): f(x) = f(x_0) + sum_i s_i [relu(x - x_i) - relu(x - x_{i+1})], constant
   outside [a, b].
 
+A breakpoints target (FORMATS.md) continues its first and last segments beyond [a, b].  The hinge
+form is flat on one side, so by default (``tails=True``) it gets one more unit of the other
+orientation that continues the slope there (R4), and the claim is on all of R.  The segment form
+is kept as the paper states it, a claim on [a, b] only, unless ``tails=True`` adds both tails.
+
 >>> c = hinge([[0, 0], [1, 2], [2, 1], [4, 3]])
->>> c.network([3]), c.certify().holds
-([Fraction(2, 1)], True)
+>>> c.network([3]), c.network([-1]), c.holds_on, c.certify().holds
+([Fraction(2, 1)], [Fraction(-2, 1)], 'R^1', True)
 """
 
 from __future__ import annotations
@@ -38,16 +43,20 @@ def _one_layer(thresholds: list[Fraction], signs: list[int], coeffs: list[Fracti
     return Network.from_layers([(W1, b1), ([coeffs], [bias])])
 
 
-def _target(pts: list[tuple[Fraction, Fraction]]) -> tuple[PWL, dict]:
-    return PWL.from_breakpoints([[x, y] for x, y in pts]), {"box": [[pts[0][0], pts[-1][0]]]}
+def _target(pts: list[tuple[Fraction, Fraction]], whole_line: bool) -> tuple[PWL, dict | None]:
+    """The breakpoints target, and the domain of the claim: R (None) or [a, b]."""
+    domain = None if whole_line else {"box": [[pts[0][0], pts[-1][0]]]}
+    return PWL.from_breakpoints([[x, y] for x, y in pts]), domain
 
 
-def hinge(points: Sequence[Sequence[Any]], orientation: str = "right") -> Construction:
+def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bool = True) -> Construction:
     """R3 hinge form: one unit per breakpoint x_0..x_k (right) or x_1..x_{k+1} (left).
 
     Why: every unit stays active on a half-line, so it "interferes" with all later pieces
     (R4); its coefficient must be the slope *difference* that cancels the slope left by the
-    earlier units.  Certified on [x_0, x_{k+1}] against the linear interpolant of the points.
+    earlier units.  The k + 1 units are constant left of x_0 (right) or right of x_{k+1} (left);
+    with ``tails`` (default) one unit of the other orientation continues the end slope there, and
+    the claim is on all of R, as the breakpoints target is defined; without, on [x_0, x_{k+1}].
     """
     if orientation not in ("right", "left"):
         raise InputError(f"orientation: expected 'right' or 'left', got {orientation!r}")
@@ -91,17 +100,31 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right") -> Constr
                 {"slopes from the units": cum},
             ),
         ]
-    target, domain = _target(pts)
+    end = s[0] if orientation == "right" else s[-1]
+    if tails and end != 0:
+        if orientation == "right":
+            t, signs, v = [*t, xs[0]], [*signs, -1], [*v, -end]
+            title = "Left tail: relu(x_0 - x) with coefficient -s_0 continues the first piece left of x_0"
+            formula = "R4: a left-oriented unit relu(t - x) adds -v to the slope on (-inf, t): -(-s_0) = s_0"
+        else:
+            t, signs, v = [*t, xs[-1]], [*signs, 1], [*v, end]
+            title = (
+                "Right tail: relu(x - x_{k+1}) with coefficient s_k continues the last piece right of x_{k+1}"
+            )
+            formula = "R4: a right-oriented unit relu(x - t) adds v to the slope on (t, inf): s_k"
+        steps.append(Step(title, formula, {"t": t[-1], "v": v[-1]}))
+    target, domain = _target(pts, tails)
     net = _one_layer(t, signs, v, bias)
     return Construction(f"hinge ({orientation})", net, target, domain, steps)
 
 
-def segment(points: Sequence[Sequence[Any]]) -> Construction:
+def segment(points: Sequence[Sequence[Any]], tails: bool = False) -> Construction:
     """R3 segment form: a pair of units per piece, each pair a "line segment" (2020 paper).
 
     Why: relu(x - x_i) - relu(x - x_{i+1}) is 0 left of x_i, rises with slope 1 on the piece and is
     constant right of it, so piece i does not interfere with later pieces; the network extends f
-    by constants outside [a, b] (the hinge form extends it linearly to the right).
+    by constants outside [a, b], so the claim is on [a, b].  With ``tails`` two more units,
+    -s_0 relu(x_0 - x) and s_k relu(x - x_{k+1}), continue the end slopes, and the claim is on R.
     """
     pts = read_breakpoints(points)
     xs = [x for x, _ in pts]
@@ -128,7 +151,16 @@ def segment(points: Sequence[Sequence[Any]]) -> Construction:
             },
         ),
     ]
-    target, domain = _target(pts)
+    if tails:
+        t, signs, v = [*t, xs[0], xs[-1]], [*signs, -1, 1], [*v, -s[0], s[-1]]
+        steps.append(
+            Step(
+                "Tails: continue the first and last slopes beyond [a, b] (R4)",
+                "f(x) = ... - s_0 relu(x_0 - x) + s_k relu(x - x_{k+1})",
+                {"t": [xs[0], xs[-1]], "v": [-s[0], s[-1]]},
+            )
+        )
+    target, domain = _target(pts, tails)
     return Construction("segment", _one_layer(t, signs, v, pts[0][1]), target, domain, steps)
 
 
@@ -140,11 +172,11 @@ def _breakpoints_of(target_json: dict) -> list:
     return t.data["breakpoints"]
 
 
-@register("hinge", "R3/R4: 1-D CPWL from breakpoints, one unit relu(x - x_i) per breakpoint")
+@register("hinge", "R3/R4: 1-D CPWL from breakpoints, relu(x - x_i) per breakpoint and a left tail (on R)")
 def _hinge_cli(target_json: dict) -> Construction:
     return hinge(_breakpoints_of(target_json))
 
 
-@register("segment", "R3: 1-D CPWL from breakpoints as line segments (constant outside [a, b])")
+@register("segment", "R3: 1-D CPWL from breakpoints as line segments, on [a, b] (constant outside)")
 def _segment_cli(target_json: dict) -> Construction:
     return segment(_breakpoints_of(target_json))

@@ -18,19 +18,19 @@ No CLI method: the input is a prefix network *and* data (or output weights), not
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from flint import fmpq_mat, fmpz_mat
+from flint import fmpq_mat
 
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..polyhedron import Polyhedron
 from ..pwl import PWL
+from ..ranks import nullspace
 from ..region_graph import region_rows, regions
 from . import Construction, Data, Refusal, Step
 from .multi_output import DataConstruction
@@ -95,19 +95,6 @@ class FamilyConstruction(DataConstruction):
 
 def _mat(rows: Sequence[Sequence[Any]]) -> fmpq_mat:
     return fmpq_mat([[to_fmpq(v) for v in row] for row in rows])
-
-
-def nullspace(rows: Sequence[Sequence[Any]], ncols: int) -> Matrix:
-    """An exact basis of ``{z : M z = 0}`` (integer vectors, via ``fmpz_mat.nullspace``)."""
-    if not rows:
-        return [[Fraction(int(i == j)) for j in range(ncols)] for i in range(ncols)]
-    ints = []
-    for row in rows:
-        fr = [Fraction(v) for v in row]
-        den = math.lcm(*(f.denominator for f in fr))
-        ints.append([int(f * den) for f in fr])
-    N, k = fmpz_mat(ints).nullspace()
-    return [[Fraction(int(N[i, j])) for i in range(ncols)] for j in range(k)]
 
 
 def solve_family(A: Sequence[Sequence[Any]], Y: Sequence[Sequence[Any]]) -> Family:
@@ -198,8 +185,7 @@ def output_family(prefix: Network, data: Data, members: int = 3, seed: int = 0) 
 
 
 def _pattern(prefix: Network, x: Sequence[Any]) -> tuple[int, ...]:
-    n = prefix.input_dim
-    return prefix.pattern_near(list(x), [[int(i == j) for j in range(n)] for i in range(n)])
+    return prefix.pattern_perturbed(list(x))
 
 
 def _feature_map(prefix: Network, pattern: Sequence[int]) -> tuple[Matrix, list[Fraction]]:
