@@ -8,7 +8,7 @@ Three groups of cases, all over the box [-10, 10]^n:
     permuted and positively rescaled, ``(w, b, v) -> (a w, a b, v / a)`` with rational ``a > 0``
     (a target given as a network, ``PWL.from_network``).  The claim holds.
 (b) ``max``: a ReLU network computing ``max(x1, ..., xn)`` for n = 4 and 8, built here (not with
-    ``exactpwl.expr.to_network``) as a tournament of ``ceil(log2 n)`` hidden ReLU layers with
+    ``exactpwl.compile.to_network``) as a tournament of ``ceil(log2 n)`` hidden ReLU layers with
     ``max(a, b) = b + relu(a - b)``, where ``b`` is carried through the ReLU layer as
     ``relu(b) - relu(-b)`` (three ReLU units per pair; an odd one out rides as ``relu(v) - relu(-v)``),
     against the target expression ``"max(x1, ..., xn)"``.  The claim holds.

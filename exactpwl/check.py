@@ -1,9 +1,15 @@
-"""Independent re-verification of a certificate (docs/certificate.md).
+"""Independent re-verification of a certificate (docs/certificate.md, version 2).
 
-This module re-checks every claim written in a certificate in exact rational arithmetic
-(python-flint ``fmpq``).  It imports the number layer, the network and target readers and the target
-compiler, and nothing of the region enumerator or of any LP code: it finds nothing, it only
-verifies.
+The checker decides from the network's semantics and the target's own definition, in exact
+rational arithmetic (python-flint ``fmpq``).  It imports the number layer, the network reader,
+the expression parser and evaluator, and the target reader: no target compiler, no region
+enumerator, no LP or polyhedra code.  It finds nothing; it only verifies.
+
+A region of a certificate is named by its *label*: the network's activation pattern and the
+target's *selection* -- the branch taken at every max/min/abs/relu node of an expression, the
+segment between two kinks of a breakpoint function, the side of every hyperplane of the pieces,
+or a target network's activation pattern.  ``Semantics`` computes the label at a point and the
+rows and affine maps of a label; the certificate writer reuses it, and trusts nothing else.
 """
 
 from __future__ import annotations
@@ -17,13 +23,16 @@ from typing import Any
 from flint import fmpq, fmpq_mat
 
 from .errors import InputError
+from .expr import branch_form, branches
 from .network import Network
 from .numbers import load_json, load_json_file, primitive_row, to_fmpq
-from .pwl import PWL, joint_program
+from .pwl import PWL, segments
 
-__all__ = ["CheckReport", "check_certificate"]
+__all__ = ["CheckReport", "Semantics", "check_certificate", "label_key"]
 
-Row = tuple[tuple[int, ...], int]
+VERSION = 2
+Row = tuple[tuple[int, ...], int]  # a.x <= b, primitive integers
+Form = list[fmpq]  # a.x + c as [a1, ..., an, c]
 
 
 @dataclass(frozen=True)
@@ -50,15 +59,16 @@ def check_certificate(cert: Any) -> CheckReport:
     >>> first = cert["regions"][0]
     >>> first["point"] = ["1/1000000"] if first["pattern"] == "01" else ["-1/1000000"]  # wrong side
     >>> check_certificate(cert).reason
-    'region 1: the witness point is not strictly inside the region'
+    'region 1: the witness point does not have the claimed label'
     """
     data = _read(cert)
-    checker = _Checker(data)
+    regions = data.get("regions") if isinstance(data, dict) else None
+    count = len(regions) if isinstance(regions, list) else 0
     try:
-        checker.run()
+        _Checker(data).run()
     except _Reject as r:
-        return CheckReport(False, len(checker.regions), str(r))
-    return CheckReport(True, len(checker.regions))
+        return CheckReport(False, count, str(r))
+    return CheckReport(True, count)
 
 
 def _read(cert: Any) -> dict:
@@ -82,42 +92,215 @@ def _strings(d: Any) -> Any:
     return d
 
 
-def _q(v: Any, where: str) -> fmpq:
-    return to_fmpq(v, where)
+# ==================================================================== the semantics of a label
+class Semantics:
+    """Labels and their regions, read off the network and the target's own definition.
+
+    Lexicographic rule: the label at ``x + t d1 + t^2 d2 + ...`` (t -> 0+) compares every
+    quantity by its value at x, then its derivatives along d1, d2, ...; a ReLU (or abs, or side
+    of a hyperplane) is "on" only when that vector is > 0, and a max/min takes the first argument
+    attaining it.  ``region(label)`` gives the rows ``a.x <= b`` on which the label's choices hold
+    (distinct, non-trivial, sorted; the domain's included) and the affine maps that the network and
+    the target equal there (the target's is None for pieces: the region names its piece).
+    """
+
+    def __init__(self, net: Network, target: PWL, domain: Sequence[Row]):
+        self.n = net.input_dim
+        self.net = _layers(net)
+        self.target = target
+        self.domain = list(domain)
+        self.tnet = _layers(target.network) if target.kind == "network" else None
+        self.kinks, self.lines = segments(target.breakpoints) if target.kind == "breakpoints" else ([], [])
+        self.cuts = target.cuts
+
+    def label(self, x: Sequence[Any], directions: Sequence[Sequence[Any]] = ()) -> list:
+        cols = [[to_fmpq(v) for v in c] for c in (x, *directions)]
+        t = self.target
+        if t.kind == "expr":
+            selection: Any = [branches(e, cols) for e in t.exprs]
+        elif t.kind == "network":
+            selection = _pattern(self.tnet, cols, self.n)
+        elif t.kind == "breakpoints":  # the number of kinks k with x > k: the segment
+            selection = sum(_positive(_along(((1,), k), cols)) for k in self.kinks)
+        else:  # pieces, triangulation: the side of every hyperplane (1: a.x > b)
+            selection = "".join("1" if _positive(_along(r, cols)) else "0" for r in self.cuts)
+        return [_pattern(self.net, cols, self.n), selection]
+
+    def region(self, label: list) -> tuple[list[Row], list[Form], list[Form] | None]:
+        pattern, selection = label
+        rows, net_forms = _pattern_rows(self.net, pattern, self.n)
+        more, target_forms = self._selected(selection)
+        rows |= more | set(self.domain)
+        return sorted(r for r in rows if any(r[0]) or r[1] < 0), net_forms, target_forms
+
+    def _selected(self, selection: Any) -> tuple[set[Row], list[Form] | None]:
+        t, n = self.target, self.n
+        if t.kind == "expr":
+            rows, forms = set(), []
+            for e, choices in zip(t.exprs, selection):
+                form, conds = branch_form(e, choices, n)  # conds: f(x) <= 0
+                forms.append(form)
+                rows.update(primitive_row(f[:n], -f[n]) for f in conds)
+            return rows, forms
+        if t.kind == "network":
+            return _pattern_rows(self.tnet, selection, n)
+        if t.kind == "breakpoints":  # segment s: kink s-1 <= x <= kink s
+            s, rows = selection, set()
+            if s > 0:
+                rows.add(primitive_row([-1], -self.kinks[s - 1]))
+            if s < len(self.kinks):
+                rows.add(primitive_row([1], self.kinks[s]))
+            return rows, [list(self.lines[s])]
+        return {
+            (a, b) if bit == "0" else (tuple(-v for v in a), -b) for (a, b), bit in zip(self.cuts, selection)
+        }, None
+
+    def pair_system(self, i: int, j: int) -> tuple[list[Row], list[Form], list[list[fmpq]]]:
+        """``x`` in piece i, piece j and the domain, as rows over variables v, with the value of
+        piece i minus piece j (one form in v per output) and x as linear forms in v.
+
+        A piece given by rows is written in x; a degenerate simplex in barycentric coordinates
+        (x = V l, l >= 0, sum l = 1, value = values . l).  So v = x, v = l, or v = (l, m) with
+        V_i l = V_j m as two rows per coordinate.  Row order: piece i's, piece j's, those
+        equalities, the domain's.
+        """
+        n, ps = self.n, (self.target.pieces[i], self.target.pieces[j])
+        bary = [k for k in (0, 1) if ps[k].rows is None]
+        size = n if not bary else (n + 1) * len(bary)
+
+        def put(coefs: Sequence[Any], at: int) -> list[fmpq]:
+            v = [fmpq(0)] * size
+            v[at : at + len(coefs)] = [to_fmpq(c) for c in coefs]
+            return v
+
+        at = {k: (n + 1) * bary.index(k) for k in bary}
+        xs = {k: [put([vert[r] for vert in ps[k].vertices], at[k]) for r in range(n)] for k in bary}
+        identity = [put([1], r) for r in range(n)]
+        x = xs[bary[0]] if bary else identity
+
+        def compose(a: Sequence[Any]) -> list[fmpq]:  # a.x as a form in v
+            return [sum((ai * xr[c] for ai, xr in zip(a, x)), fmpq(0)) for c in range(size)]
+
+        rows, values = [], []
+        for k in (0, 1):
+            p = ps[k]
+            if p.rows is not None:
+                rows += [primitive_row(compose(a), b) for a, b in p.rows]
+                W = p.W.tolist()
+                values.append([compose(W[o]) + [p.c[o, 0]] for o in range(p.W.nrows())])
+            else:
+                rows += [primitive_row(put([-1], at[k] + q), 0) for q in range(n + 1)]
+                rows += [
+                    primitive_row(put([1] * (n + 1), at[k]), 1),
+                    primitive_row(put([-1] * (n + 1), at[k]), -1),
+                ]
+                values.append(
+                    [put([val[o] for val in p.values], at[k]) + [fmpq(0)] for o in range(len(p.values[0]))]
+                )
+        if len(bary) == 2:
+            for r in range(n):
+                d = [u - w for u, w in zip(xs[0][r], xs[1][r])]
+                rows += [primitive_row(d, 0), primitive_row([-u for u in d], 0)]
+        rows += [primitive_row(compose(a), b) for a, b in self.domain]
+        diff = [[u - w for u, w in zip(fi, fj)] for fi, fj in zip(*values)]
+        return rows, diff, x
 
 
+def _layers(net: Network) -> list[tuple[fmpq_mat, tuple[bool, ...]]]:
+    """Each layer as ``[W | b]`` (exact) with its ReLU mask."""
+    return [
+        (fmpq_mat([[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)]), L.relu)
+        for L in net.layers
+    ]
+
+
+def _positive(v: Sequence[fmpq]) -> bool:
+    """Lexicographically > 0: the first non-zero entry is positive."""
+    for u in v:
+        if u != 0:
+            return u > 0
+    return False
+
+
+def _along(row: Row, cols: list[list[fmpq]]) -> list[fmpq]:
+    """``a.x - b`` at x + t d1 + ... as the vector (value, derivative along d1, ...)."""
+    a, b = row
+    dots = [sum((ai * ci for ai, ci in zip(a, c) if ai), fmpq(0)) for c in cols]
+    return [dots[0] - b, *dots[1:]]
+
+
+def _pattern(layers: list, cols: list[list[fmpq]], n: int) -> str:
+    """Activation pattern at x + t d1 + t^2 d2 ... (cols = [x, d1, ...]), layer after layer."""
+    m = len(cols)
+    ones = [1] + [0] * (m - 1)  # multiplies the bias column
+    X = fmpq_mat(n + 1, m, [c[i] for i in range(n) for c in cols] + ones)
+    bits = []
+    for Wb, mask in layers:
+        Z = (Wb * X).entries()
+        keep = []
+        for j, relu in enumerate(mask):
+            on = not relu or _positive(Z[j * m : (j + 1) * m])
+            keep.append(on)
+            if relu:
+                bits.append("1" if on else "0")
+        X = fmpq_mat(len(mask) + 1, m, [v if keep[i // m] else 0 for i, v in enumerate(Z)] + ones)
+    return "".join(bits)
+
+
+def _pattern_rows(layers: list, pattern: str, n: int) -> tuple[set[Row], list[Form]]:
+    """Rows of a pattern (active unit: z >= 0; inactive: z <= 0) and the outputs' affine forms."""
+    # M: the current layer's values as affine functions [A | c] of x, plus the row [0 | 1]
+    M = fmpq_mat(n + 1, n + 1)
+    for i in range(n + 1):
+        M[i, i] = 1
+    rows, t, w = set(), 0, n + 1
+    for Wb, mask in layers:
+        ent = (Wb * M).entries()
+        keep = []
+        for j, relu in enumerate(mask):
+            a, c = ent[j * w : j * w + n], ent[j * w + n]
+            on = not relu or pattern[t] == "1"
+            if relu:
+                rows.add(primitive_row([-v for v in a], c) if on else primitive_row(a, -c))
+                t += 1
+            keep.append(on)
+        M = fmpq_mat(len(mask) + 1, w, [v if keep[i // w] else 0 for i, v in enumerate(ent)] + [0] * n + [1])
+    return rows, [[M[i, k] for k in range(w)] for i in range(M.nrows() - 1)]
+
+
+# ==================================================================== the checks
 class _Checker:
     def __init__(self, data: Any):
         if not isinstance(data, dict):
             raise InputError("certificate: expected a JSON object")
         version = data.get("version")
-        if data.get("format") != "exactpwl.certificate" or type(version) is not int or version != 1:
-            raise InputError("certificate: 'format' must be 'exactpwl.certificate' with 'version' 1")
-        for key in ("claim", "network", "target", "domain", "program_neurons", "regions"):
+        if data.get("format") != "exactpwl.certificate" or type(version) is not int or version not in (1, 2):
+            raise InputError("certificate: 'format' must be 'exactpwl.certificate' with 'version' 2")
+        if version == 1:
+            raise _Reject(
+                "version 1 certificates relied on the compiled target program; certify again for version 2"
+            )
+        for key in ("claim", "network", "target", "domain", "regions"):
             if key not in data:
                 raise InputError(f"certificate: missing {key!r}")
         if data["claim"] != "network == target on domain":
             raise InputError(f"certificate: unknown claim {data['claim']!r}")
         self.net = Network.from_dict(data["network"], "certificate network")
-        # no polyhedra code here: overlapping pieces are caught per region below instead
+        # no polyhedra code here: overlapping simplices are caught by the pairs below instead
         self.target = PWL.from_dict(data["target"], "certificate target", validate=False)
-        prog = joint_program(self.net, self.target)
-        self.pieces = prog.pieces
         self.n = self.net.input_dim
+        if (self.target.input_dim, self.target.output_dim) != (self.n, self.net.output_dim):
+            raise InputError("certificate: the target's input or output dimension differs from the network's")
         self.domain = self._domain(data["domain"])
-        # the program's layers: ([W | b], relu mask), exact fmpq matrices
-        self.layers = [
-            (fmpq_mat([[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)]), L.relu)
-            for L in prog.network.layers
-        ]
-        self.neurons = sum(sum(mask) for _, mask in self.layers)
-        if data["program_neurons"] != self.neurons:
-            raise InputError(
-                f"certificate: program_neurons is {data['program_neurons']}, the program has {self.neurons}"
-            )
+        self.sem = Semantics(self.net, self.target, self.domain)
         if not isinstance(data["regions"], list) or not data["regions"]:
             raise InputError("certificate: 'regions' must be a non-empty list")
+        if any(not isinstance(r, dict) for r in data["regions"]):
+            raise InputError("certificate: every region must be an object")
         self.regions = data["regions"]
+        self.pairs = data.get("pairs")
+        if (self.target.pieces is None) != (self.pairs is None) or not isinstance(self.pairs or [], list):
+            raise InputError("certificate: 'pairs' must be a list for pieces and triangulations, else absent")
 
     def _domain(self, spec: Any) -> list[Row]:
         if spec is None:
@@ -132,11 +315,9 @@ class _Checker:
             for i, pair in enumerate(bx):
                 if not isinstance(pair, list) or len(pair) != 2:
                     raise InputError(f"certificate domain: box entry {i + 1} must be a pair [lo, hi]")
-                lo, hi = pair
-                e = [0] * self.n
-                e[i] = 1
-                rows.append(primitive_row(e, _q(hi, "domain box")))
-                rows.append(primitive_row([-v for v in e], -_q(lo, "domain box")))
+                e = [int(k == i) for k in range(self.n)]
+                rows.append(primitive_row(e, to_fmpq(pair[1], "domain box")))
+                rows.append(primitive_row([-v for v in e], -to_fmpq(pair[0], "domain box")))
             return rows
         if set(spec) == {"A", "b"}:
             A, b = spec["A"], spec["b"]
@@ -145,129 +326,68 @@ class _Checker:
             if any(not isinstance(a, list) or len(a) != self.n for a in A):
                 raise InputError(f"certificate domain: every row of 'A' must have {self.n} entries")
             return [
-                primitive_row([_q(v, "domain A") for v in a], _q(b, "domain b"))
-                for a, b in zip(spec["A"], spec["b"])
+                primitive_row([to_fmpq(v, "domain A") for v in a], to_fmpq(bi, "domain b"))
+                for a, bi in zip(A, b)
             ]
         raise InputError("certificate domain: expected {'box': ...} or {'A': ..., 'b': ...}")
 
-    # ---------------------------------------------------------------- the program, exactly
-    def pattern_at(self, x: Sequence[fmpq], directions: Sequence[Sequence[Any]] = ()) -> str:
-        """Pattern at x + e d1 + e^2 d2 ... for small e > 0 (value first, then derivatives)."""
-        cols = [list(x), *[list(d) for d in directions]]
-        m = len(cols)
-        ones = [1] + [0] * (m - 1)  # multiplies the bias column
-        X = fmpq_mat(self.n + 1, m, [c[i] for i in range(self.n) for c in cols] + ones)
-        bits = []
-        for Wb, mask in self.layers:
-            Z = (Wb * X).entries()
-            keep = []
-            for j, relu in enumerate(mask):
-                if not relu:
-                    keep.append(True)
-                    continue
-                first = next((v for v in Z[j * m : (j + 1) * m] if v != 0), 0)
-                keep.append(first > 0)
-                bits.append("1" if first > 0 else "0")
-            X = fmpq_mat(len(mask) + 1, m, [v if keep[i // m] else 0 for i, v in enumerate(Z)] + ones)
-        return "".join(bits)
-
-    def maps(self, pattern: str) -> tuple[list[Row], list[tuple[list[fmpq], fmpq]]]:
-        """The rows of the pattern's polyhedron (primitive, distinct, sorted) and the output maps."""
-        n = self.n
-        # M: the current layer's values as affine functions [A | c] of x, plus the row [0 | 1]
-        M = fmpq_mat(n + 1, n + 1)
-        for i in range(n + 1):
-            M[i, i] = 1
-        rows: set[Row] = set()
-        t = 0
-        for Wb, mask in self.layers:
-            Z = Wb * M
-            ent = Z.entries()
-            keep = []
-            for j, relu in enumerate(mask):
-                if not relu:
-                    keep.append(True)
-                    continue
-                a, c = ent[j * (n + 1) : j * (n + 1) + n], ent[j * (n + 1) + n]
-                on = pattern[t] == "1"
-                t += 1
-                # active: a.x + c >= 0, i.e. -a.x <= c; inactive: a.x <= -c
-                r = primitive_row([-v for v in a], c) if on else primitive_row(a, -c)
-                if any(r[0]) or r[1] < 0:
-                    rows.add(r)
-                keep.append(on)
-            w = n + 1
-            M = fmpq_mat(
-                len(mask) + 1, w, [v if keep[i // w] else 0 for i, v in enumerate(ent)] + [0] * n + [1]
-            )
-        rows.update(r for r in self.domain if any(r[0]) or r[1] < 0)
-        outs = [([M[i, k] for k in range(n)], M[i, n]) for i in range(M.nrows() - 1)]
-        return sorted(rows), outs
-
-    # ---------------------------------------------------------------- the checks
     def run(self) -> None:
-        patterns = []
+        keys = [label_key([r.get("pattern"), r.get("target")]) for r in self.regions]
+        if len(set(keys)) != len(keys):
+            raise _Reject("two regions have the same label")
         for i, reg in enumerate(self.regions):
-            p = reg.get("pattern") if isinstance(reg, dict) else None
-            if not isinstance(p, str) or len(p) != self.neurons or set(p) - {"0", "1"}:
-                raise InputError(
-                    f"certificate region {i + 1}: 'pattern' must be {self.neurons} characters 0/1"
-                )
-            patterns.append(p)
-        if len(set(patterns)) != len(patterns):
-            raise _Reject("two regions have the same pattern")
-        for i, reg in enumerate(self.regions):
-            self.check_region(i, reg, patterns)
+            self.check_region(i, reg, keys)
+        if self.target.pieces is not None:
+            self.check_pairs()
 
-    def check_region(self, i: int, reg: dict, patterns: list[str]) -> None:
+    def check_region(self, i: int, reg: dict, keys: list[str]) -> None:
         where = f"region {i + 1}"
-        pattern = reg["pattern"]
         x = self.point(reg.get("point"), where)
-        rows, outs = self.maps(pattern)
+        label = self.sem.label(x)
+        if label_key(label) != keys[i]:
+            if _shape([reg.get("pattern"), reg.get("target")]) != _shape(label):
+                raise InputError(
+                    f"certificate {where}: 'pattern' and 'target' are not shaped like {label_key(label)}"
+                )
+            raise _Reject(f"{where}: the witness point does not have the claimed label")
+        rows, net_forms, target_forms = self.sem.region(label)
         if not all(_slack(r, x) > 0 for r in rows):
             raise _Reject(f"{where}: the witness point is not strictly inside the region")
-        if self.pattern_at(x) != pattern:
-            raise _Reject(
-                f"{where}: the witness point does not have the claimed pattern (or lies on a boundary)"
-            )
-        # the claim on the region
-        if self.pieces is None:
-            if any(any(a) or c for a, c in outs):
-                raise _Reject(f"{where}: network - target is not identically zero here")
-        else:
-            k = reg.get("piece")
-            if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k < len(self.pieces):
-                raise _Reject(f"{where}: no valid 'piece' index")
-            piece = self.pieces[k]
-            if not all(_slack(r, x) > 0 for r in piece.rows):
-                raise _Reject(f"{where}: the witness point is not strictly inside piece {k + 1}")
-            for j, other in enumerate(self.pieces):  # the target must be one function here
-                if all(_slack(r, x) >= 0 for r in other.rows) and (other.W, other.c) != (piece.W, piece.c):
-                    raise _Reject(f"{where}: pieces {k + 1} and {j + 1} overlap here with different maps")
-            for o, (a, c) in enumerate(outs):
-                wa = [piece.W[o, j] for j in range(self.n)]
-                if wa != a or piece.c[o, 0] != c:
-                    raise _Reject(f"{where}: the network differs from piece {k + 1} here")
+        if target_forms is None:  # pieces: the region lies in the piece it names
+            target_forms = self.piece_forms(where, reg.get("piece"), set(rows))
+        if net_forms != target_forms:
+            raise _Reject(f"{where}: the network's affine map differs from the target's here")
         # coverage: every row that is not the domain's is a facet with a neighbour, or implied
-        domain = set(self.domain)
         for key in ("facets", "redundant"):
             if not isinstance(reg.get(key, []), list):
                 raise InputError(f"certificate {where}: {key!r} must be a list")
         facets = {self.row(f, where): f for f in reg.get("facets", [])}
         redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
         for r in rows:
-            if r in domain:
+            if r in self.domain:
                 continue
             if r in facets:
-                self.check_facet(where, r, rows, facets[r], patterns)
+                self.check_facet(where, r, rows, facets[r], keys)
             elif r in redundant:
-                self.check_redundant(where, r, rows, redundant[r])
+                ys, j = redundant[r].get("multipliers"), rows.index(r)
+                why = _farkas(rows, r, ys, skip=j)
+                if why:
+                    raise _Reject(f"{where}: row {_show(r)} is not proved redundant ({why})")
             else:
                 raise _Reject(
                     f"{where}: row {_show(r)} is neither a facet with a neighbour nor proved redundant"
                 )
 
-    def check_facet(self, where: str, r: Row, rows: list[Row], f: dict, patterns: list[str]) -> None:
+    def piece_forms(self, where: str, k: Any, rows: set[Row]) -> list[Form]:
+        pieces = self.target.pieces
+        if type(k) is not int or not 0 <= k < len(pieces) or pieces[k].rows is None:
+            raise _Reject(f"{where}: 'piece' names no full-dimensional piece")
+        p = pieces[k]
+        if not all(r in rows or (not any(r[0]) and r[1] >= 0) for r in p.rows):
+            raise _Reject(f"{where}: the region does not lie in piece {k + 1}")
+        return [[*p.W.tolist()[o], p.c[o, 0]] for o in range(p.W.nrows())]
+
+    def check_facet(self, where: str, r: Row, rows: list[Row], f: dict, keys: list[str]) -> None:
         p = self.point(f.get("point"), f"{where} facet")
         if _slack(r, p) != 0:
             raise _Reject(f"{where}: the facet point of row {_show(r)} is not on its hyperplane")
@@ -276,48 +396,87 @@ class _Checker:
                 f"{where}: the facet point of row {_show(r)} is not in the facet's relative interior"
             )
         q = f.get("neighbour")
-        if not isinstance(q, int) or isinstance(q, bool) or not 0 <= q < len(patterns):
+        if type(q) is not int or not 0 <= q < len(keys):
             raise _Reject(f"{where}: row {_show(r)} names no valid neighbour")
-        if self.pattern_at(p, [list(r[0])]) != patterns[q]:
+        if label_key(self.sem.label(p, [list(r[0])])) != keys[q]:
             raise _Reject(f"{where}: across row {_show(r)} lies another region than region {q + 1}")
 
-    def check_redundant(self, where: str, r: Row, rows: list[Row], f: dict) -> None:
-        ys = f.get("multipliers")
-        if not isinstance(ys, list) or not ys:
-            raise _Reject(f"{where}: row {_show(r)} has no multipliers")
-        combo = [fmpq(0)] * self.n
-        rhs = fmpq(0)
-        for item in ys:
-            if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], int):
-                raise _Reject(f"{where}: malformed multiplier for row {_show(r)}")
-            j, y = item[0], _q(item[1], f"{where} multiplier")
-            if not 0 <= j < len(rows) or rows[j] == r or y < 0:
-                raise _Reject(f"{where}: invalid multiplier for row {_show(r)}")
-            a, b = rows[j]
-            for k in range(self.n):
-                combo[k] += y * a[k]
-            rhs += y * b
-        if combo != [fmpq(v) for v in r[0]] or rhs > r[1]:
-            raise _Reject(f"{where}: the multipliers do not prove row {_show(r)} redundant")
+    def check_pairs(self) -> None:
+        """Every two pieces (a degenerate simplex also with itself) agree on the domain or do not meet."""
+        entries = {}
+        for e in self.pairs:
+            ij = e.get("pieces") if isinstance(e, dict) else None
+            if not isinstance(ij, list) or len(ij) != 2 or any(type(v) is not int for v in ij):
+                raise InputError("certificate: every entry of 'pairs' needs 'pieces': [i, j]")
+            entries[tuple(ij)] = e
+        pieces, m = self.target.pieces, self.target.output_dim
+        noun = "simplices" if self.target.kind == "triangulation" else "pieces"
+        for i in range(len(pieces)):
+            for j in range(i if pieces[i].rows is None else i + 1, len(pieces)):
+                where = f"{noun} {i + 1} and {j + 1}"
+                e = entries.get((i, j), {})
+                rows, diff, _ = self.sem.pair_system(i, j)
+                if "empty" in e:  # no x at all: the rows imply 0 <= -1
+                    why = _farkas(rows, ((0,) * (len(diff[0]) - 1), -1), e["empty"])
+                    if why:
+                        raise _Reject(f"{where}: not proved disjoint on the domain ({why})")
+                    continue
+                proofs = e.get("agree")
+                if not isinstance(proofs, list) or len(proofs) != 2 * m:
+                    raise _Reject(f"{where}: no proof that they agree on the domain or do not meet there")
+                for o in range(m):  # piece i - piece j <= 0 and >= 0 wherever both hold
+                    for s, sign in enumerate((1, -1)):
+                        d = [sign * v for v in diff[o]]
+                        why = _farkas(rows, primitive_row(d[:-1], -d[-1]), proofs[2 * o + s])
+                        if why:
+                            raise _Reject(f"{where}: not proved equal on output {o + 1} ({why})")
 
     def point(self, v: Any, where: str) -> list[fmpq]:
         if not isinstance(v, list) or len(v) != self.n:
             raise InputError(f"certificate {where}: a point must list {self.n} numbers")
-        return [_q(x, f"certificate {where}") for x in v]
+        return [to_fmpq(x, f"certificate {where}") for x in v]
 
     def row(self, f: Any, where: str) -> Row:
         if not isinstance(f, dict) or not isinstance(f.get("a"), list) or len(f["a"]) != self.n:
             raise InputError(f"certificate {where}: a row needs 'a' with {self.n} entries and 'b'")
-        return primitive_row([_q(v, where) for v in f["a"]], _q(f.get("b"), where))
+        return primitive_row([to_fmpq(v, where) for v in f["a"]], to_fmpq(f.get("b"), where))
+
+
+def _farkas(rows: list[Row], goal: Row, ys: Any, skip: int | None = None) -> str | None:
+    """None when ``ys = [[j, y_j], ...]`` (y_j >= 0, j != skip) proves that the rows imply the goal
+    ``a.x <= b``: ``sum y_j a_j = a`` and ``sum y_j b_j <= b``.  Otherwise what is wrong."""
+    if not isinstance(ys, list) or any(
+        not isinstance(t, list) or len(t) != 2 or type(t[0]) is not int for t in ys
+    ):
+        return "malformed multipliers"
+    combo, rhs = [fmpq(0)] * len(goal[0]), fmpq(0)
+    for j, y in ys:
+        y = to_fmpq(y, "certificate multiplier")
+        if not 0 <= j < len(rows) or j == skip or y < 0:
+            return f"invalid multiplier [{j}, {y}]"
+        a, b = rows[j]
+        combo = [u + y * v for u, v in zip(combo, a)]
+        rhs += y * b
+    return None if combo == list(goal[0]) and rhs <= goal[1] else "the multipliers do not add up"
+
+
+def label_key(label: Any) -> str:
+    """A label as canonical text (labels are compared and looked up by it)."""
+    return json.dumps(label, separators=(",", ":"))
+
+
+def _shape(v: Any) -> Any:
+    """A label's shape: lengths and types, not values; another shape is malformed input."""
+    if isinstance(v, list):
+        return [_shape(u) for u in v]
+    if isinstance(v, str):
+        return len(v), set(v) <= {"0", "1"}
+    return type(v).__name__
 
 
 def _slack(r: Row, x: Sequence[fmpq]) -> fmpq:
     a, b = r
-    s = fmpq(b)
-    for ai, xi in zip(a, x):
-        if ai:
-            s -= ai * xi
-    return s
+    return b - sum((ai * xi for ai, xi in zip(a, x) if ai), fmpq(0))
 
 
 def _show(r: Row) -> str:

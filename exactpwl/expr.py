@@ -1,4 +1,4 @@
-"""CPWL expressions such as ``max(0, x1 - 1/2*x2) + abs(x2)``: a restricted parser, exact values, networks.
+"""CPWL expressions such as ``max(0, x1 - 1/2*x2) + abs(x2)``: a restricted parser, exact values, branches.
 
 Why a module of its own:
 
@@ -7,9 +7,11 @@ Why a module of its own:
   below -- never ``eval``, ``sympify`` or Python's ``ast``.  Nothing in the text is executed,
   and every problem is an ``InputError`` with a one-line message naming the offending token
   and its 1-based column.
-* A target is compiled to the same piecewise-affine program form that the region enumerator
-  understands -- a ``Network`` with mixed relu/linear layers -- so one enumerator counts the
-  regions of networks and of targets, and certifies ``network - target == 0``.
+* The tree is the target's own definition, and the certificate checker reads it directly:
+  ``branches`` says which argument wins at every max/min/abs/relu node near a point, and
+  ``branch_form`` gives the affine form the expression equals wherever those branches win, with
+  the inequalities that make them win.  (The compiler to a network, which the region walk
+  runs, lives in ``exactpwl.compile``; the checker does not use it.)
 
 Grammar (whitespace allowed between tokens)::
 
@@ -31,9 +33,8 @@ to an equal tree.
 'max(0, x1, x2) - (1/2)*abs(x1)'
 >>> evaluate(e, [3, -1])
 3/2
->>> net = to_network([e], 2)
->>> net([3, -1])
-[Fraction(3, 2)]
+>>> branches(e, [[3, -1]])          # max: x1 (index 1) wins; abs: its argument is > 0
+[1, 1]
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from typing import Any, TypeVar
 from flint import fmpq
 
 from .errors import InputError
-from .network import Network
 from .numbers import format_number, parse_number, to_fmpq
 
 __all__ = [
@@ -62,7 +62,8 @@ __all__ = [
     "parse",
     "evaluate",
     "fold",
-    "to_network",
+    "branches",
+    "branch_form",
     "to_text",
     "MAX_LENGTH",
     "MAX_DEPTH",
@@ -670,198 +671,107 @@ def to_text(e: Expr) -> str:
     raise TypeError(f"not an expression node: {e!r}")
 
 
-# ============================================================================ compilation to a network
+# ============================================================================ branches
 
 
-class _Form:
-    """An affine form ``sum coefs[k] * node_k + const`` (nodes: inputs and ReLU units)."""
+def branches(e: Expr, cols: Sequence[Sequence[Any]]) -> list[int]:
+    """The branch taken at every max/min/abs/relu node at ``x + t d1 + t^2 d2 + ...`` as t -> 0+.
 
-    __slots__ = ("coefs", "const")
-
-    def __init__(self, coefs: dict[int, fmpq] | None = None, const: fmpq | None = None):
-        self.coefs = coefs or {}
-        self.const = const if const is not None else fmpq(0)
-
-    def plus(self, other: _Form, s: fmpq | int = 1) -> _Form:
-        coefs = dict(self.coefs)
-        for k, c in other.coefs.items():
-            v = coefs.get(k, fmpq(0)) + s * c
-            if v == 0:
-                coefs.pop(k, None)
-            else:
-                coefs[k] = v
-        return _Form(coefs, self.const + s * other.const)
-
-    def times(self, s: fmpq) -> _Form:
-        if s == 0:
-            return _Form()
-        return _Form({k: s * c for k, c in self.coefs.items()}, s * self.const)
-
-
-class _Compiler:
-    """Expressions -> symbolic ReLU nodes (phase 1) -> layers with linear carry units (phase 2)."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self.level: list[int] = [0] * n  # node id -> layer (inputs: 0)
-        self.kind: list[str] = ["input"] * n
-        self.sym: dict[int, tuple[tuple[tuple[int, fmpq], ...], fmpq]] = {}  # ReLU node -> (form, bias)
-        self.relu_ids: dict[Any, int] = {}
-        # phase 2: every unit's row over the previous layer
-        self.rows: dict[int, tuple[dict[int, fmpq], fmpq]] = {}
-        self.linear_ids: dict[Any, int] = {}
-
-    def new_node(self, level: int, kind: str) -> int:
-        self.level.append(level)
-        self.kind.append(kind)
-        return len(self.level) - 1
-
-    # -- phase 1
-    def relu(self, f: _Form) -> _Form:
-        """``relu(f)`` as a form: ``s * node`` with ``node = relu(f / s)``, ``s > 0`` (shared)."""
-        items = sorted(f.coefs.items())
-        if not items:
-            return _Form(const=max(f.const, fmpq(0)))
-        s = abs(items[0][1])
-        form = tuple((k, c / s) for k, c in items)
-        bias = f.const / s
-        key = (form, bias)
-        node = self.relu_ids.get(key)
-        if node is None:
-            node = self.new_node(1 + max(self.level[k] for k, _ in items), "relu")
-            self.relu_ids[key] = node
-            self.sym[node] = key
-        return _Form({node: s})
-
-    def extremum(self, forms: list[_Form], is_max: bool) -> _Form:
-        """Balanced tree: max(a, b) = b + relu(a - b), min(a, b) = a - relu(a - b)."""
-        if len(forms) == 1:
-            return forms[0]
-        h = len(forms) // 2
-        a, b = self.extremum(forms[:h], is_max), self.extremum(forms[h:], is_max)
-        d = a.plus(b, fmpq(-1))
-        if is_max:
-            # the base is carried past the new ReLU: take the cheaper side (a constant is free)
-            if len(a.coefs) < len(b.coefs):
-                return a.plus(self.relu(d.times(fmpq(-1))))
-            return b.plus(self.relu(d))
-        if len(b.coefs) < len(a.coefs):
-            return b.plus(self.relu(d.times(fmpq(-1))), fmpq(-1))
-        return a.plus(self.relu(d), fmpq(-1))
-
-    def compile(self, e: Expr) -> _Form:
-        if isinstance(e, Const):
-            return _Form(const=e.value)
-        if isinstance(e, Var):
-            return _Form({e.index - 1: fmpq(1)})
-        if isinstance(e, Add):
-            f = _Form()
-            for t in e.terms:
-                f = f.plus(self.compile(t))
-            return f
-        if isinstance(e, Scale):
-            return self.compile(e.arg).times(e.coef)
-        if isinstance(e, (Max, Min)):
-            return self.extremum([self.compile(a) for a in e.args], isinstance(e, Max))
-        if isinstance(e, Abs):
-            f = self.compile(e.arg)
-            return self.relu(f).plus(self.relu(f.times(fmpq(-1))))
-        if isinstance(e, Relu):
-            return self.relu(self.compile(e.arg))
-        raise TypeError(f"not an expression node: {e!r}")
-
-    # -- phase 2
-    def lift(self, coefs: dict[int, fmpq], j: int) -> dict[int, fmpq]:
-        """Re-express a linear combination of nodes of layers <= j over the units of layer j.
-
-        The part on lower layers becomes one LINEAR unit of layer j (shared between all users
-        that need a multiple of the same combination).
-        """
-        top = {k: c for k, c in coefs.items() if self.level[k] == j}
-        rest = {k: c for k, c in coefs.items() if self.level[k] < j}
-        if rest:
-            inner = self.lift(rest, j - 1)
-            items = sorted(inner.items())
-            s = items[0][1]
-            key = (j, tuple((k, c / s) for k, c in items))
-            unit = self.linear_ids.get(key)
-            if unit is None:
-                unit = self.new_node(j, "linear")
-                self.linear_ids[key] = unit
-                self.rows[unit] = (dict(key[1]), fmpq(0))
-            top[unit] = top.get(unit, fmpq(0)) + s
-        return top
-
-    def network(self, outputs: list[_Form], description: str | None) -> Network:
-        n = self.n
-        # ReLU nodes that some output depends on
-        used: set[int] = set()
-        stack = [k for f in outputs for k in f.coefs]
-        while stack:
-            k = stack.pop()
-            if k < n or k in used:
-                continue
-            used.add(k)
-            stack.extend(k2 for k2, _ in self.sym[k][0])
-        depth = max((self.level[k] for k in used), default=0)
-        for k in sorted(used):  # a node's dependencies have smaller ids
-            form, bias = self.sym[k]
-            self.rows[k] = (self.lift(dict(form), self.level[k] - 1), bias)
-        out_rows = [(self.lift(f.coefs, depth), f.const) for f in outputs]
-
-        # units of each layer: ReLU units first, then linear carry units, in creation order
-        layer_units: list[list[int]] = [list(range(n))] + [[] for _ in range(depth)]
-        for k in sorted(used):
-            layer_units[self.level[k]].append(k)
-        for k in range(n, len(self.level)):
-            if self.kind[k] == "linear":
-                layer_units[self.level[k]].append(k)
-
-        def matrix(rows: list[tuple[dict[int, fmpq], fmpq]], prev: list[int]) -> tuple[list, list]:
-            index = {k: i for i, k in enumerate(prev)}
-            W = []
-            for coefs, _ in rows:
-                row = [fmpq(0)] * len(prev)
-                for k, c in coefs.items():
-                    row[index[k]] = c
-                W.append(row)
-            return W, [b for _, b in rows]
-
-        layers, acts = [], []
-        for j in range(1, depth + 1):
-            units = layer_units[j]
-            layers.append(matrix([self.rows[k] for k in units], layer_units[j - 1]))
-            acts.append([self.kind[k] for k in units])
-        layers.append(matrix(out_rows, layer_units[depth]))
-        acts.append("linear")
-        return Network.from_layers(layers, acts, description)
-
-
-def to_network(exprs: Sequence[Expr] | Expr, input_dim: int) -> Network:
-    """Compile expressions to ONE network whose outputs are their values, exactly.
-
-    ``max(a, b) = b + relu(a - b)``, ``min(a, b) = a - relu(a - b)``, ``abs(a) = relu(a) +
-    relu(-a)``, ``relu(a)`` is one ReLU unit; max/min of k arguments is a balanced tree of depth
-    ceil(log2 k).  Affine parts are combined, values needed at a deeper layer are carried by
-    linear units of mixed layers, identical units (also ``relu(2a) = 2 relu(a)``) are shared
-    between outputs.  The last layer is linear, one row per expression; an affine expression
-    gives a one-layer linear network.  A string in ``exprs`` is parsed first.
+    ``cols = [x, d1, d2, ...]`` (rationals).  Every node is evaluated as the vector (value at x,
+    derivative along d1, along d2, ...) and vectors are compared lexicographically.  One entry
+    per node, in post-order (children before their parent, arguments left to right): at a
+    max (min) the index of the *first* argument attaining the largest (smallest) vector; at an
+    abs or a relu 1 if its argument's vector is > 0, else 0 (ties go to 0).
     """
-    n = _check_dim(input_dim, "expr")
-    exprs = [exprs] if isinstance(exprs, (Expr, str)) else list(exprs)
-    items = []
-    for i, e in enumerate(exprs):
-        where = "expr" if len(exprs) == 1 else f"expr {i + 1}"
-        if isinstance(e, str):
-            e = parse(e, n, where)
-        if not isinstance(e, Expr):
-            raise InputError(f"{where}: expected an expression, got {type(e).__name__}")
-        if _max_var(e) > n:
-            raise InputError(f"{where}: uses x{_max_var(e)} but input_dim is {n}")
-        items.append(e)
-    if not items:
-        raise InputError("expr: no expression given")
-    comp = _Compiler(n)
-    outputs = [comp.compile(e) for e in items]
-    text = "; ".join(to_text(e) for e in items)
-    return comp.network(outputs, text if len(text) <= 500 else text[:497] + "...")
+    cols = [[to_fmpq(v) for v in c] for c in cols]
+    out: list[int] = []
+    _lex(e, cols, out)
+    return out
+
+
+def _lex(e: Expr, cols: list[list[fmpq]], out: list[int]) -> list[fmpq]:
+    m = len(cols)
+    if isinstance(e, Const):
+        return [e.value] + [fmpq(0)] * (m - 1)
+    if isinstance(e, Var):
+        return [c[e.index - 1] for c in cols]
+    if isinstance(e, Add):
+        total = [fmpq(0)] * m
+        for t in e.terms:
+            total = [a + b for a, b in zip(total, _lex(t, cols, out))]
+        return total
+    if isinstance(e, Scale):
+        return [e.coef * v for v in _lex(e.arg, cols, out)]
+    if isinstance(e, (Max, Min)):
+        vs = []
+        for a in e.args:
+            vs.append(_lex(a, cols, out))
+        pick = max if isinstance(e, Max) else min  # both return the first extremal index
+        i = pick(range(len(vs)), key=vs.__getitem__)
+        out.append(i)
+        return vs[i]
+    if isinstance(e, (Abs, Relu)):
+        v = _lex(e.arg, cols, out)
+        on = v > [fmpq(0)] * m
+        out.append(int(on))
+        if on:
+            return v
+        return [-t for t in v] if isinstance(e, Abs) else [fmpq(0)] * m
+    raise TypeError(f"not an expression node: {e!r}")
+
+
+def branch_form(e: Expr, choices: Sequence[int], n: int) -> tuple[list[fmpq], list[list[fmpq]]]:
+    """The affine form ``e`` equals wherever the branches ``choices`` (as from ``branches``) win,
+    and the conditions that make them win, as forms ``f`` with ``f(x) <= 0``.  A form is the
+    list ``[a1, ..., an, c]`` of ``a.x + c``.
+
+    At a max with choice i: ``arg_j - arg_i <= 0`` for every j != i (at a min ``arg_i - arg_j``);
+    at an abs or relu with choice 1: ``-arg <= 0``, with 0: ``arg <= 0``.  On the set where all
+    conditions hold, every node's value is its form (by induction from the leaves), so ``e``
+    equals the returned form there.
+    """
+    conds: list[list[fmpq]] = []
+    it = iter(choices)
+    form = _form(e, n, it, conds)
+    if next(it, None) is not None:
+        raise ValueError("branch_form: more choices than branch nodes")
+    return form, conds
+
+
+def _form(e: Expr, n: int, it: Any, conds: list[list[fmpq]]) -> list[fmpq]:
+    if isinstance(e, Const):
+        return [fmpq(0)] * n + [e.value]
+    if isinstance(e, Var):
+        f = [fmpq(0)] * (n + 1)
+        f[e.index - 1] = fmpq(1)
+        return f
+    if isinstance(e, Add):
+        total = [fmpq(0)] * (n + 1)
+        for t in e.terms:
+            total = [a + b for a, b in zip(total, _form(t, n, it, conds))]
+        return total
+    if isinstance(e, Scale):
+        return [e.coef * v for v in _form(e.arg, n, it, conds)]
+    if isinstance(e, (Max, Min)):
+        fs = []
+        for a in e.args:
+            fs.append(_form(a, n, it, conds))
+        i = next(it)
+        if not 0 <= i < len(fs):
+            raise ValueError(f"branch_form: choice {i} at a node with {len(fs)} arguments")
+        for j, f in enumerate(fs):
+            if j != i:
+                lo, hi = (f, fs[i]) if isinstance(e, Max) else (fs[i], f)
+                conds.append([a - b for a, b in zip(lo, hi)])  # lo - hi <= 0
+        return fs[i]
+    if isinstance(e, (Abs, Relu)):
+        f = _form(e.arg, n, it, conds)
+        on = next(it)
+        if on not in (0, 1):
+            raise ValueError(f"branch_form: choice {on} at an abs/relu node")
+        if on:
+            conds.append([-v for v in f])
+            return f
+        conds.append(f)
+        return [-v for v in f] if isinstance(e, Abs) else [fmpq(0)] * (n + 1)
+    raise TypeError(f"not an expression node: {e!r}")

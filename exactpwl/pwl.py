@@ -1,13 +1,10 @@
-"""CPWL targets (``exactpwl.pwl``) and their compilation to one ReLU program with a network.
+"""CPWL targets (``exactpwl.pwl``): the function as the user wrote it, and its exact values.
 
 A target is given by an expression, 1-D breakpoints, a triangulation, explicit pieces, or a
-network.  ``joint_program(net, target)`` builds the single program that the region walk runs:
-
-* expressions, breakpoints and networks *compile* to a network T, and the program outputs
-  ``net(x) - T(x)`` (one network, mixed ReLU / linear units, the two branches side by side);
-* pieces and triangulations are *looked up*: every facet hyperplane of every piece becomes an
-  extra ReLU unit of the first layer (output weight 0), so each region lies in one piece, and
-  the program outputs ``net(x)`` to compare with that piece's map.
+network.  ``PWL`` keeps that definition (the parsed expressions, the breakpoints, the pieces'
+rows and maps, the simplices' vertices and values, the network) and evaluates it exactly.  It
+is part of the certificate checker's trusted base, so it compiles nothing: the compilation to
+a ReLU program that the region walk runs lives in ``exactpwl.compile``.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ from .errors import InputError
 from .network import Network
 from .numbers import format_number, load_json_file, primitive_row, to_fmpq, to_fraction
 
-__all__ = ["PWL", "Piece", "Program", "joint_program"]
+__all__ = ["PWL", "Piece", "as_target", "read_breakpoints", "segments"]
 
 FORMAT = "exactpwl.pwl"
 Row = tuple[tuple[int, ...], int]
@@ -35,18 +32,26 @@ Row = tuple[tuple[int, ...], int]
 
 @dataclass(frozen=True)
 class Piece:
-    """``{x : a.x <= b for (a, b) in rows}`` with the affine map ``W x + c`` on it."""
+    """``{x : a.x <= b for (a, b) in rows}`` with the affine map ``W x + c`` on it.
 
-    rows: tuple[Row, ...]
+    A triangulation's simplex also keeps its ``vertices`` and ``values`` (one tuple per vertex).
+    A *degenerate* simplex (affinely dependent vertices) has ``rows = None``: it is the convex
+    hull of its vertices, a lower-dimensional set, and ``W x + c`` is one affine map through its
+    values (the reader refuses values that are not affine on the hull).
+    """
+
+    rows: tuple[Row, ...] | None
     W: fmpq_mat
     c: fmpq_mat
+    vertices: tuple[tuple[fmpq, ...], ...] | None = None
+    values: tuple[tuple[fmpq, ...], ...] | None = None
 
-    def contains(self, x: Sequence[fmpq], strict: bool = False) -> bool:
-        for a, b in self.rows:
-            s = sum((ai * xi for ai, xi in zip(a, x)), fmpq(0))
-            if s > b or (strict and s == b):
-                return False
-        return True
+    def contains(self, x: Sequence[fmpq]) -> bool:
+        if self.rows is None:  # degenerate: is x in the hull of the vertices?
+            from .polyhedron import hull  # lazily: the checker never evaluates a target
+
+            return hull(self.vertices, len(x)).contains(x)
+        return all(sum((ai * xi for ai, xi in zip(a, x)), fmpq(0)) <= b for a, b in self.rows)
 
 
 class PWL:
@@ -58,13 +63,25 @@ class PWL:
     """
 
     def __init__(self, kind: str, input_dim: int, output_dim: int, data: dict, **parts: Any):
-        self.kind = kind
+        self.kind = kind  # "expr", "breakpoints", "triangulation", "pieces" or "network"
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.data = data  # the FORMATS.md JSON object (for certificates and saving)
-        self.exprs = parts.get("exprs")
-        self.network = parts.get("network")
+        self.exprs: list[_expr.Expr] | None = parts.get("exprs")
+        self.breakpoints: list[tuple[Fraction, Fraction]] | None = parts.get("breakpoints")
+        self.network: Network | None = parts.get("network")  # a network target's own network
         self.pieces: list[Piece] | None = parts.get("pieces")
+
+    @property
+    def cuts(self) -> list[Row]:
+        """The distinct hyperplanes of the pieces' rows (pieces and triangulations; else empty),
+        each as one row ``a.x <= b`` whose first non-zero coefficient is positive, sorted."""
+        out = set()
+        for p in self.pieces or ():
+            for a, b in p.rows or ():
+                if any(a):
+                    out.add((a, b) if next(v for v in a if v) > 0 else (tuple(-v for v in a), -b))
+        return sorted(out)
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -83,36 +100,19 @@ class PWL:
             "input_dim": input_dim,
             "expr": text if isinstance(text, str) else texts,
         }
-        net = _expr.to_network(exprs, input_dim)
-        return cls("expr", input_dim, len(exprs), data, exprs=exprs, network=net)
+        return cls("expr", input_dim, len(exprs), data, exprs=exprs)
 
     @classmethod
     def from_breakpoints(cls, points: Sequence[Sequence[Any]]) -> PWL:
         """1-D: points (x, y) with increasing x; linear between them, extended linearly outside."""
         pts = read_breakpoints(points)
-        slopes = [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(pts, pts[1:])]
-        # hinge form: f(x) = y0 + s0 (x - x0) + sum_i (s_i - s_{i-1}) relu(x - x_i)
-        kinks = [
-            (pts[i][0], slopes[i] - slopes[i - 1])
-            for i in range(1, len(slopes))
-            if slopes[i] != slopes[i - 1]
-        ]
-        x0, y0 = pts[0]
-        if kinks:
-            W1 = [[1] for _ in kinks] + [[1]]
-            b1 = [-x for x, _ in kinks] + [0]
-            acts = ["relu"] * len(kinks) + ["linear"]
-            W2 = [[d for _, d in kinks] + [slopes[0]]]
-            net = Network.from_layers([(W1, b1), (W2, [y0 - slopes[0] * x0])], activations=[acts, "linear"])
-        else:
-            net = Network.from_layers([([[slopes[0]]], [y0 - slopes[0] * x0])], activations=["linear"])
         data = {
             "format": FORMAT,
             "version": 1,
             "input_dim": 1,
             "breakpoints": [[format_number(x), format_number(y)] for x, y in pts],
         }
-        return cls("breakpoints", 1, 1, data, network=net)
+        return cls("breakpoints", 1, 1, data, breakpoints=pts)
 
     @classmethod
     def from_network(cls, net: Network) -> PWL:
@@ -169,8 +169,11 @@ class PWL:
     ) -> PWL:
         """Linear interpolation of vertex values on each simplex (defined on their union).
 
-        ``validate=False`` skips the pairwise overlap test (exact polyhedra); the certificate
-        checker uses it and rejects overlapping pieces region by region instead.
+        A degenerate simplex (affinely dependent vertices: a point, a segment in 2-D, ...) is
+        accepted when its values are affine on its hull; whether it agrees with its neighbours
+        depends on the domain and is checked by ``certify``.  ``validate=False`` skips the
+        pairwise overlap test of full-dimensional simplices (exact polyhedra), which the
+        certificate checker does not load; it proves agreement pair by pair instead.
         """
         if not isinstance(points, list) or not points or not isinstance(points[0], list):
             raise InputError("triangulation: 'points' must be a non-empty list of points")
@@ -286,6 +289,10 @@ class PWL:
             return [to_fraction(_expr.evaluate(e, xs)) for e in self.exprs]
         if self.network is not None:
             return self.network(xs)
+        if self.breakpoints is not None:
+            kinks, lines = segments(self.breakpoints)
+            slope, c = lines[sum(1 for k in kinks if xs[0] > k)]
+            return [to_fraction(slope * xs[0] + c)]
         for p in self.pieces:
             if p.contains(xs):
                 return [to_fraction(v) for v in (p.W * fmpq_mat(len(xs), 1, xs) + p.c).entries()]
@@ -327,8 +334,9 @@ def _check_disjoint(pieces: list[Piece], n: int) -> None:
     """Simplices may share faces but not interiors (exact polyhedra; not used by the checker)."""
     from .polyhedron import Polyhedron
 
-    for i in range(len(pieces)):
-        for j in range(i + 1, len(pieces)):
+    full = [i for i, p in enumerate(pieces) if p.rows is not None]
+    for i in full:
+        for j in (j for j in full if j > i):
             both = Polyhedron.from_rows(pieces[i].rows + pieces[j].rows, n)
             if both.is_full_dimensional():
                 x = both.interior_point()
@@ -339,17 +347,25 @@ def _check_disjoint(pieces: list[Piece], n: int) -> None:
 
 
 def _simplex_piece(verts: list[list[fmpq]], vals: list[list[fmpq]], where: str) -> Piece:
-    """The piece of one simplex: its n+1 facet rows and the affine interpolant of its values."""
-    n = len(verts[0])
-    # [x 1] [W c]^T = value at each vertex: an (n+1) x (n+1) system
-    M = fmpq_mat([[*v, 1] for v in verts])
-    try:
-        sol = M.solve(fmpq_mat([list(v) for v in vals]))
-    except ZeroDivisionError:
-        raise InputError(f"{where}: its vertices are affinely dependent (a degenerate simplex)") from None
-    m = len(vals[0])
-    W = fmpq_mat(m, n, [sol[k, j] for j in range(m) for k in range(n)])
-    c = fmpq_mat(m, 1, [sol[n, j] for j in range(m)])
+    """The piece of one simplex: its n+1 facet rows and the affine interpolant of its values
+    (a degenerate simplex: no rows, one affine map through its values, or an error if none)."""
+    n, m = len(verts[0]), len(vals[0])
+    # [v 1] [W c]^T = value at each vertex v: an (n+1) x (n+1) system, solved by row reduction
+    R, rank = fmpq_mat([[*v, 1, *val] for v, val in zip(verts, vals)]).rref()
+    sol = [[fmpq(0)] * m for _ in range(n + 1)]  # unknowns (W_o1..W_on, c_o) per output o
+    for i in range(rank):
+        pivot = next(k for k in range(n + 1 + m) if R[i, k] != 0)
+        if pivot > n:  # 0 = value: no affine map through the values
+            raise InputError(
+                f"{where}: its vertices are affinely dependent and its values are not affine on them "
+                "(a degenerate simplex whose interpolation is not defined)"
+            )
+        sol[pivot] = [R[i, n + 1 + o] for o in range(m)]  # free unknowns stay 0
+    W = fmpq_mat(m, n, [sol[k][o] for o in range(m) for k in range(n)])
+    c = fmpq_mat(m, 1, [sol[n][o] for o in range(m)])
+    vertices, values = tuple(tuple(v) for v in verts), tuple(tuple(v) for v in vals)
+    if rank < n + 1:
+        return Piece(None, W, c, vertices, values)
     rows = []
     for skip in range(n + 1):  # facet opposite vertex `skip`: the plane through the others
         others = [verts[i] for i in range(n + 1) if i != skip]
@@ -359,7 +375,42 @@ def _simplex_piece(verts: list[list[fmpq]], vals: list[list[fmpq]], where: str) 
         if s > b:
             a, b = [-v for v in a], -b
         rows.append(primitive_row(a, b))
-    return Piece(tuple(rows), W, c)
+    return Piece(tuple(rows), W, c, vertices, values)
+
+
+def segments(points: Sequence[tuple[Any, Any]]) -> tuple[list[fmpq], list[tuple[fmpq, fmpq]]]:
+    """The kinks of a breakpoint function and the line ``(slope, intercept)`` of every segment.
+
+    A kink is a breakpoint where the slope changes.  Between consecutive kinks (and beyond the
+    first and the last, where FORMATS.md extends the end segments) the function is linear, so
+    ``len(kinks) + 1`` lines describe it: line s holds on [kink s-1, kink s].
+    """
+    pts = [(to_fmpq(x), to_fmpq(y)) for x, y in points]
+    kinks, lines = [], []
+    slope = None
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        s = (y1 - y0) / (x1 - x0)
+        if s != slope:
+            if slope is not None:
+                kinks.append(x0)
+            lines.append((s, y0 - s * x0))
+            slope = s
+    return kinks, lines
+
+
+def as_target(target: Any, input_dim: int) -> PWL:
+    """Accept a PWL, a Network, an expression string (or list of them) or a FORMATS.md dict."""
+    if isinstance(target, PWL):
+        return target
+    if isinstance(target, Network):
+        return PWL.from_network(target)
+    if isinstance(target, (str, list, tuple)):
+        return PWL.from_expr(target, input_dim)
+    if isinstance(target, dict):
+        return PWL.from_dict(target)
+    raise InputError(
+        f"target: expected a PWL, a Network, an expression or a dict, got {type(target).__name__}"
+    )
 
 
 def _hyperplane(points: list[list[fmpq]], n: int) -> tuple[list[fmpq], fmpq]:
@@ -411,8 +462,8 @@ def _affine(e: Any, symbols: list, what: str) -> tuple[list[Fraction], Fraction]
     return coeffs, Fraction(str(poly.coeff_monomial(1)))
 
 
-def _halfspaces(cond: Any, symbols: list) -> list[tuple[list[Fraction], Fraction]]:
-    """A condition (a relation, or And of relations) as rows a.x <= b (closures of strict ones)."""
+def _halfspaces(cond: Any, symbols: list) -> list[tuple[list[Fraction], Fraction, bool]]:
+    """A condition (a relation, or And of relations) as rows ``(a, b, strict)``: a.x < b or <= b."""
     import sympy
 
     if cond is sympy.true:
@@ -426,15 +477,28 @@ def _halfspaces(cond: Any, symbols: list) -> list[tuple[list[Fraction], Fraction
             a, c = _affine(r.rhs - r.lhs, symbols, "condition")
         else:
             raise InputError(f"sympy: condition {r} is not an inequality (or And of inequalities)")
-        rows.append((a, -c))
+        rows.append((a, -c, isinstance(r, (sympy.StrictLessThan, sympy.StrictGreaterThan))))
     return rows
+
+
+def _nonempty(rows: list[tuple[list[Fraction], Fraction, bool]]) -> bool:
+    """Whether some x satisfies the rows, strict ones strictly (an exact LP: the largest slack t of
+    the strict rows, capped at 1, is > 0)."""
+    from .lp import exact_max
+
+    n = len(rows[0][0]) if rows else 0
+    system = [primitive_row([*a, 1 if strict else 0], b) for a, b, strict in rows]
+    status, t, _ = exact_max([*system, primitive_row([0] * n + [1], 1)], n + 1, [0] * n + [1])
+    return status == "optimal" and (t > 0 or not any(strict for *_, strict in rows))
 
 
 def _piecewise_pieces(e: Any, symbols: list) -> list[dict]:
     """Pieces of ``Piecewise((e1, c1), (e2, c2), ...)``: branch k holds on c_k and not c_1..c_{k-1}.
 
     "not (r1 and r2 ...)" is the disjoint union of "not r1", "r1 and not r2", ...; each choice
-    gives one polyhedral piece.
+    gives one polyhedral piece, the closure of its set (the negation of a <= row is a < row and
+    back).  A choice whose set is empty is dropped, or its closure (say the line x = y of
+    "x < y and y < x") would be a lower-dimensional piece that the target does not have.
     """
     pieces: list[dict] = []
     before: list[list] = [[]]  # row lists covering "none of the earlier conditions"
@@ -443,121 +507,21 @@ def _piecewise_pieces(e: Any, symbols: list) -> list[dict]:
         rows_k = _halfspaces(cond_k, symbols)
         for prior in before:
             rows = prior + rows_k
+            if not _nonempty(rows):
+                continue
             pieces.append(
                 {
-                    "A": [[format_number(to_fmpq(v)) for v in a] for a, _ in rows],
-                    "b": [format_number(to_fmpq(b)) for _, b in rows],
+                    "A": [[format_number(to_fmpq(v)) for v in a] for a, _, _ in rows],
+                    "b": [format_number(to_fmpq(b)) for _, b, _ in rows],
                     "w": [[format_number(to_fmpq(v)) for v in W]],
                     "c": [format_number(to_fmpq(c))],
                 }
             )
         negated = []
         for t in range(len(rows_k)):  # not(r_1 and ... and r_m) = sum over t of r_1..r_{t-1}, not r_t
-            a, b = rows_k[t]
-            negated.append(rows_k[:t] + [([-v for v in a], -b)])
+            a, b, strict = rows_k[t]
+            negated.append(rows_k[:t] + [([-v for v in a], -b, not strict)])
         before = [prior + alt for prior in before for alt in negated]
         if not before:
             break
     return pieces
-
-
-# ---------------------------------------------------------------------- the joint program
-@dataclass(frozen=True)
-class Program:
-    """The one network the walk runs: output ``net - T`` (compiled) or ``net`` (looked up).
-
-    ``cuts`` is the number of zero-output ReLU units (piece hyperplanes) placed first in layer 1.
-    """
-
-    network: Network
-    pieces: tuple[Piece, ...] | None
-    cuts: int
-
-
-def joint_program(net: Network, target: PWL) -> Program:
-    """Build the program of ``net`` against ``target`` (see the module docstring)."""
-    if target.input_dim != net.input_dim:
-        raise InputError(f"target: has {target.input_dim} inputs, the network has {net.input_dim}")
-    if target.output_dim != net.output_dim:
-        raise InputError(f"target: has {target.output_dim} outputs, the network has {net.output_dim}")
-    n, m = net.input_dim, net.output_dim
-    if target.pieces is None:
-        parts = [_layers(net), _layers(target.network)]
-        out_sign = [1, -1]
-        cuts = 0
-    else:
-        hyperplanes = sorted({row for p in target.pieces for row in p.rows})
-        # unit z = a.x - b: its sign says on which side of the piece facet a.x <= b we are
-        cut_layer = (
-            [list(a) for a, _ in hyperplanes],
-            [-b for _, b in hyperplanes],
-            ["relu"] * len(hyperplanes),
-        )
-        parts = [[cut_layer, ([], [], [])], _layers(net)]
-        out_sign = [0, 1]
-        cuts = len(hyperplanes)
-    depth = max(len(p) for p in parts)
-    if any("relu" in p[-1][2] for p in parts):  # a ReLU output layer: add a linear layer after it
-        depth += 1
-    parts = [_extend(p, depth, n) for p in parts]
-    layers, acts = [], []
-    for k in range(depth):
-        Ws, bs, act = [], [], []
-        col = 0
-        widths_in = [n if k == 0 else len(p[k - 1][1]) for p in parts]
-        total_in = n if k == 0 else sum(widths_in)
-        for p, w_in in zip(parts, widths_in):
-            W, b, a = p[k]
-            for row in W:
-                full = [0] * total_in
-                if k == 0:
-                    full[:n] = row
-                else:
-                    full[col : col + w_in] = row
-                Ws.append(full)
-            bs.extend(b)
-            act.extend(a)
-            if k > 0:
-                col += w_in
-        layers.append((Ws, bs))
-        acts.append(act)
-    # output: combine the parts' outputs (the last layer's rows) with out_sign
-    W_last, b_last = layers[-1]
-    offs, o = [], 0
-    for p in parts:
-        offs.append(o)
-        o += len(p[-1][1])
-    W_out, b_out = [], []
-    for i in range(m):
-        row = [fmpq(0)] * len(W_last[0])
-        bias = fmpq(0)
-        for p, off, sgn in zip(parts, offs, out_sign):
-            if sgn == 0 or i >= len(p[-1][1]):
-                continue
-            for j, v in enumerate(W_last[off + i]):
-                row[j] += sgn * to_fmpq(v)
-            bias += sgn * to_fmpq(b_last[off + i])
-        W_out.append(row)
-        b_out.append(bias)
-    layers[-1] = (W_out, b_out)
-    acts[-1] = ["linear"] * m
-    program = Network.from_layers(layers, activations=acts)
-    return Program(program, tuple(target.pieces) if target.pieces is not None else None, cuts)
-
-
-def _layers(net: Network) -> list[tuple[list[list[fmpq]], list[fmpq], list[str]]]:
-    out = []
-    for L in net.layers:
-        act = [L.activation] * L.units if isinstance(L.activation, str) else list(L.activation)
-        out.append((L.weights.tolist(), [L.biases[j, 0] for j in range(L.units)], act))
-    return out
-
-
-def _extend(layers: list, depth: int, n: int) -> list:
-    """Pad a part to ``depth`` layers: its outputs ride through identity linear layers."""
-    layers = list(layers)
-    while len(layers) < depth:
-        width = len(layers[-1][1])
-        ident = [[1 if i == j else 0 for j in range(width)] for i in range(width)]
-        layers.append((ident, [0] * width, ["linear"] * width))
-    return layers

@@ -59,9 +59,10 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
 from . import lp
+from .compile import compile_target, cut_network
 from .errors import CapReached, InputError
 from .lp import Row
 from .network import Network
@@ -69,6 +70,7 @@ from .numbers import format_number, primitive_row, to_fmpq, to_fraction
 from .polyhedron import Polyhedron, as_domain, cell, linear_text, relation_text
 from .pwl import PWL
 from .region_graph import Region, regions
+from .verdict import piece_of, validate_pieces
 
 __all__ = ["Kink", "KinkWitness", "Unit", "Shallow", "KinkAnalysis", "analyse", "shallow", "hyperplane_text"]
 
@@ -332,36 +334,21 @@ def _network_regions(net: Network, dom: Polyhedron | None) -> tuple[Any, dict]:
 def _pwl_regions(t: PWL, dom: Polyhedron | None) -> tuple[Any, dict]:
     """Regions of a target over D, each with the target's affine map on it.
 
-    Pieces and triangulations: the arrangement of the pieces' facet hyperplanes, each region
-    looked up in the piece that contains it.  Expressions and breakpoints: the regions of the
-    target's compiled network.  NOTE for the lead: this function is the one place where this
-    module looks inside a PWL (``t.network``, the compiled target, and ``t.pieces``); repoint it
-    when the target compiler moves (it needs only the target's regions over D with the target's
-    affine map on each, and the region graph's edges).
+    Expressions and breakpoints: the regions of the compiled target.  Pieces and triangulations
+    (validated first: they cover D and agree wherever two of them hold): the cells of the pieces'
+    own hyperplanes, each looked up in the piece that contains it.
     """
-    n = t.input_dim
     if t.pieces is None:
-        return _network_regions(t.network, dom)
-    cuts = sorted({row for p in t.pieces for row in p.rows})
-    if cuts:
-        net = Network.from_layers(
-            [([list(a) for a, _ in cuts], [-b for _, b in cuts]), ([[0] * len(cuts)], [0])]
-        )
-    else:
-        net = Network.from_layers([([[0] * n], [0])], activations=["linear"])
-    g = regions(net, dom)
+        return _network_regions(compile_target(t), dom)
+    zero = Network.from_layers(
+        [([[0] * t.input_dim for _ in range(t.output_dim)], [0] * t.output_dim)], activations=["linear"]
+    )
+    validate_pieces(zero, t, dom)
+    g = regions(cut_network(t), dom)
     out = {}
     for r in g:
-        x = [fmpq(v.numerator, v.denominator) for v in r.interior_point]
-        inside = [p for p in t.pieces if p.contains(x)]
-        where = _point_text(r.interior_point)
-        if not inside:
-            raise InputError(f"target: not defined on all of the domain (no piece contains {where})")
-        if any(not (p.W == inside[0].W and p.c == inside[0].c) for p in inside[1:]):
-            raise InputError(f"target: pieces overlap with different maps at {where}")
-        out[r.pattern] = Region(
-            r.pattern, r.inequalities, r.interior_point, inside[0].W, inside[0].c, r.bounded
-        )
+        p = piece_of(t.pieces, r)
+        out[r.pattern] = Region(r.pattern, r.inequalities, r.interior_point, p.W, p.c, r.bounded)
     return g.graph, out
 
 

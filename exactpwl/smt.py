@@ -1,9 +1,14 @@
 """A second opinion from z3 (extra ``smt``): is there an x in D with network(x) != target(x)?
 
 The question is encoded directly in linear real arithmetic, with ``If`` for every ReLU and the
-target written from its own definition (the expression tree, the pieces, or the network), not
-from the program the region walk uses.  z3 is exact; it is slower than the walk and serves as
-an independent check in tests and in ``certify(..., cross_check="z3")``.
+target written from its own definition, never from the program the region walk uses (this
+module does not import ``exactpwl.compile``): an expression from its tree, breakpoints as an
+``If`` chain over their segments, a network from its layers, pieces from their rows and maps,
+and a triangulation from its vertices and values (barycentric weights, so a degenerate simplex
+is one like any other).  For pieces and triangulations a "difference" is also a point where two
+pieces both hold and disagree (the target is not a function there), whatever their dimension.
+z3 is exact; it is slower than the walk and serves as an independent check in tests and in
+``certify(..., cross_check="z3")``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from .errors import InputError
 from .network import Network
 from .numbers import to_fraction
 
-__all__ = ["z3_differs", "z3_counterexample"]
+__all__ = ["z3_differs", "z3_counterexample", "network_terms", "expr_term"]
 
 
 def _z3():
@@ -63,30 +68,46 @@ def expr_term(e: Any, xs: Sequence[Any]):
     )
 
 
-def _target_terms(target: Any, xs: Sequence[Any], solver: Any) -> list:
+def _breakpoint_term(points: Sequence[Sequence[Any]], x: Any):
+    """z3 term of a breakpoint function: the line through points i, i+1 while x <= x_{i+1}
+    (the first and last lines continue beyond the ends)."""
     z3 = _z3()
-    if target.exprs is not None:
-        return [expr_term(e, xs) for e in target.exprs]
-    if target.pieces is None:
-        return network_terms(target.network, xs)
-    # pieces: fresh outputs t with "x in piece k implies t = W_k x + c_k", and x in some piece
-    ts = [z3.Real(f"t{i}") for i in range(target.output_dim)]
-    inside = []
-    for p in target.pieces:
-        cond = z3.And([z3.Sum([a * x for a, x in zip(row, xs)]) <= b for row, b in p.rows])
-        vals = [
-            t == z3.Sum([_q(z3, p.W[i, k]) * xs[k] for k in range(len(xs))] + [_q(z3, p.c[i, 0])])
-            for i, t in enumerate(ts)
-        ]
-        solver.add(z3.Implies(cond, z3.And(vals)))
-        inside.append(cond)
-    solver.add(z3.Or(inside))
-    return ts
+    pts = [(_q(z3, px), _q(z3, py)) for px, py in points]
+    lines = [y0 + (y1 - y0) / (x1 - x0) * (x - x0) for (x0, y0), (x1, y1) in zip(pts, pts[1:])]
+    term = lines[-1]
+    for (x1, _), line in zip(reversed(pts[1:-1]), reversed(lines[:-1])):
+        term = z3.If(x <= x1, line, term)
+    return term
+
+
+def _pieces(target: Any, xs: Sequence[Any], copy: str) -> list[tuple[Any, list]]:
+    """(x is in piece k, the piece's values at x) for every piece; simplices through fresh
+    barycentric weights l >= 0, sum l = 1, x = V l (``copy`` names them)."""
+    z3 = _z3()
+    out = []
+    for k, p in enumerate(target.pieces):
+        if p.vertices is None:
+            inside = z3.And([z3.Sum([int(a) * x for a, x in zip(row, xs)]) <= int(b) for row, b in p.rows])
+            vals = [
+                z3.Sum([_q(z3, p.W[o, i]) * xs[i] for i in range(len(xs))] + [_q(z3, p.c[o, 0])])
+                for o in range(target.output_dim)
+            ]
+        else:
+            ws = [z3.Real(f"l{copy}_{k}_{i}") for i in range(len(p.vertices))]
+
+            def combo(points: Sequence[Sequence[Any]], r: int, ws: list = ws):
+                return z3.Sum([_q(z3, v[r]) * w for v, w in zip(points, ws)])
+
+            at_x = [xs[r] == combo(p.vertices, r) for r in range(len(xs))]
+            inside = z3.And([w >= 0 for w in ws] + [z3.Sum(ws) == 1] + at_x)
+            vals = [combo(p.values, o) for o in range(target.output_dim)]
+        out.append((inside, vals))
+    return out
 
 
 def _solve(net: Network, target: Any, domain: Any):
     from .polyhedron import as_domain
-    from .verdict import as_target
+    from .pwl import as_target
 
     z3 = _z3()
     target = as_target(target, net.input_dim)
@@ -97,8 +118,23 @@ def _solve(net: Network, target: Any, domain: Any):
         for a, b in domain.rows:
             s.add(z3.Sum([ai * x for ai, x in zip(a, xs)]) <= b)
     ns = network_terms(net, xs)
-    ts = _target_terms(target, xs, s)
-    s.add(z3.Or([a != b for a, b in zip(ns, ts)]))
+
+    def differ(u: Sequence[Any], w: Sequence[Any]):
+        return z3.Or([a != b for a, b in zip(u, w)])
+
+    if target.kind == "expr":
+        s.add(differ(ns, [expr_term(e, xs) for e in target.exprs]))
+    elif target.kind == "breakpoints":
+        s.add(differ(ns, [_breakpoint_term(target.breakpoints, xs[0])]))
+    elif target.kind == "network":
+        s.add(differ(ns, network_terms(target.network, xs)))
+    else:  # some piece holds at x and differs from the network, or two pieces hold and disagree
+        first, second = _pieces(target, xs, "a"), _pieces(target, xs, "b")
+        cases = [z3.And(inside, differ(ns, vals)) for inside, vals in first]
+        for i, (inside_i, vals_i) in enumerate(first):
+            for inside_j, vals_j in second[i:]:  # j == i: two weightings of one (degenerate) simplex
+                cases.append(z3.And(inside_i, inside_j, differ(vals_i, vals_j)))
+        s.add(z3.Or(cases))
     return s, xs
 
 
@@ -107,19 +143,17 @@ def z3_differs(net: Network, target: Any, domain: Any = None) -> bool:
 
     ``target`` and ``domain`` are taken in every form ``certify`` takes.
     """
-    z3 = _z3()
-    s, _ = _solve(net, target, domain)
-    r = s.check()
-    if r == z3.unknown:
-        raise RuntimeError("z3 answered 'unknown'")
-    return r == z3.sat
+    return z3_counterexample(net, target, domain) is not None
 
 
 def z3_counterexample(net: Network, target: Any, domain: Any = None) -> tuple[Fraction, ...] | None:
-    """z3's point where the two differ (exact rationals), or None."""
+    """z3's point of the domain where the two differ (exact rationals), or None when there is none."""
     z3 = _z3()
     s, xs = _solve(net, target, domain)
-    if s.check() != z3.sat:
+    r = s.check()
+    if r == z3.unknown:
+        raise RuntimeError("z3 answered 'unknown'")
+    if r != z3.sat:
         return None
     m = s.model()
     return tuple(m.eval(x, model_completion=True).as_fraction() for x in xs)

@@ -242,12 +242,39 @@ def test_cross_check_disagreement_raises(monkeypatch):
     # a second opinion that lies must make certify raise, never return a verdict
     import exactpwl.smt
 
-    monkeypatch.setattr(exactpwl.smt, "z3_differs", lambda *a, **k: True)
-    with pytest.raises(AssertionError):
+    monkeypatch.setattr(exactpwl.smt, "z3_counterexample", lambda *a, **k: (F(1, 3),))
+    with pytest.raises(AssertionError, match=r"z3 finds a difference at \(1/3\)"):
         certify(net_of(ABS), "abs(x1)", cross_check="z3")
-    monkeypatch.setattr(exactpwl.smt, "z3_differs", lambda *a, **k: False)
-    with pytest.raises(AssertionError):
+    monkeypatch.setattr(exactpwl.smt, "z3_counterexample", lambda *a, **k: None)
+    with pytest.raises(AssertionError, match="z3 finds no point where they differ"):
         certify(net_of(ABS), "abs(x1) + 1", cross_check="z3")
+
+
+def test_cross_check_encodes_targets_without_the_compiler():
+    # exactpwl.smt reads every target kind from its definition: asking z3 about each kind loads
+    # no compiler (the answers, by hand: each target equals its network, |x| or x or 0 or relu)
+    code = """
+import sys
+from exactpwl import Network, PWL
+from exactpwl.smt import z3_differs
+absnet = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
+relu = Network.from_layers([([[1]], [0]), ([[1]], [0])])
+assert not z3_differs(absnet, "abs(x1)")
+assert not z3_differs(absnet, PWL.from_breakpoints([[-1, 1], [0, 0], [1, 1], [2, 2]]))
+assert not z3_differs(relu, PWL.from_pieces([{"A": [[1]], "b": [0], "w": [[0]], "c": [0]},
+                                             {"A": [[-1]], "b": [0], "w": [[1]], "c": [0]}], 1))
+assert not z3_differs(relu, PWL.from_triangulation([[-1], [0], [1]], [[0, 1], [1, 2]], [0, 0, 1]),
+                      {"box": [[-1, 1]]})
+assert not z3_differs(absnet, absnet)
+assert "exactpwl.compile" not in sys.modules, sorted(m for m in sys.modules if m.startswith("exactpwl"))
+"""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
 
 
 def test_cross_check_option_rejects_unknown_oracle():

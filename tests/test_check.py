@@ -1,22 +1,23 @@
-"""The independent certificate checker (docs/certificate.md): it accepts what is right, rejects
-what is wrong with a reason, refuses malformed input, and loads no enumerator or LP code.
+"""The independent certificate checker (docs/certificate.md, version 2): it accepts what is right,
+rejects what is wrong with a reason, refuses malformed input, and loads no compiler, enumerator
+or LP code.
 
 Every expected value is derived by hand below.  The workhorse is the example network of the
 README, max3 = relu(relu(x1) - relu(-x1) + relu(x2 - x1)) = max(0, x1, x2), certified against
-the expression "max(0, x1, x2)" on [-1, 1]^2.  The target compiles to
-relu(relu(x1 - x2) + x2) with a linear unit carrying x2, so the program's six ReLU units are,
-in pattern order (layer 1: network then target; layer 2: network then target),
+the expression "max(0, x1, x2)" on [-1, 1]^2.  A region is named by its label: the network's
+pattern over its four ReLU units, in pattern order
 
-    u1 = relu(x1)   u2 = relu(-x1)   u3 = relu(x2 - x1)   u4 = relu(x1 - x2)
-    u5 = relu(u1 - u2 + u3)          u6 = relu(u4 + x2)
+    u1 = relu(x1)   u2 = relu(-x1)   u3 = relu(x2 - x1)   u4 = relu(u1 - u2 + u3)
 
-and its five regions are the five cones cut by x1 = 0, x2 = x1 and (for x1 < 0) x2 = 0:
+and the target's selection: the index of the first argument of max(0, x1, x2) that attains the
+maximum (0: the constant 0, 1: x1, 2: x2).  The five regions are the five cones cut by x1 = 0,
+x2 = x1 and (for x1 < 0) x2 = 0:
 
-    A = 100111  x1 > 0, x2 < x1     (u5 = x1, u6 = x1)
-    B = 010100  x1 < 0, x2 < x1     (u5, u6 off: pre-activations x1 < 0)
-    C = 101011  0 < x1 < x2         (u5 = x2, u6 = x2; x2 > 0 is implied: a redundant row)
-    D = 011000  x1 < x2 < 0         (u5, u6 off: pre-activations x2 < 0; x1 < 0 is implied)
-    E = 011011  x1 < 0 < x2         (u5 = x2, u6 = x2)
+    A = 1001, [[1]]  x1 > 0, x2 < x1   (u4 = x1; max = x1)
+    B = 0100, [[0]]  x1 < 0, x2 < x1   (u4 off: pre-activation x1 < 0; max = 0; x2 < 0 is implied)
+    C = 1011, [[2]]  0 < x1 < x2       (u4 = x2; max = x2; x2 > 0 is implied: a redundant row)
+    D = 0110, [[0]]  x1 < x2 < 0       (u4 off: pre-activation x2 < 0; max = 0)
+    E = 0111, [[2]]  x1 < 0 < x2       (u4 = x2; max = x2)
 
 Adjacent pairs (sharing a facet inside the box): A-B (x1 = 0), A-C (x2 = x1), B-D (x2 = x1),
 C-E (x1 = 0), D-E (x2 = 0): a 5-cycle.
@@ -39,8 +40,10 @@ from conftest import ROOT
 from exactpwl import InputError, Network, certify, check_certificate
 
 MAX3 = ROOT / "examples" / "max3.json"
-A, B, C, D, E = "100111", "010100", "101011", "011000", "011011"
-NEIGHBOURS = {A: {B, C}, B: {A, D}, C: {A, E}, D: {B, E}, E: {C, D}}
+A, B, C, D, E = ("1001", [[1]]), ("0100", [[0]]), ("1011", [[2]]), ("0110", [[0]]), ("0111", [[2]])
+LABELS = {"A": A, "B": B, "C": C, "D": D, "E": E}
+NEIGHBOURS = {"A": "BC", "B": "AD", "C": "AE", "D": "BE", "E": "CD"}  # by name
+NOT_LABEL = "the witness point does not have the claimed label"
 SQUARE = {"box": [[-1, 1], [-1, 1]]}
 # a triangle around the origin: x1 >= -1, x2 >= -1, x1 + x2 <= 1
 TRIANGLE = {"A": [[-1, 0], [0, -1], [1, 1]], "b": [1, 1, 1]}
@@ -55,8 +58,17 @@ def _copy(cert: dict) -> dict:
     return json.loads(json.dumps(cert))
 
 
-def _idx(cert: dict, pattern: str) -> int:
-    return [r["pattern"] for r in cert["regions"]].index(pattern)
+def _label(region: dict) -> tuple:
+    return region["pattern"], region["target"]
+
+
+def _idx(cert: dict, label: tuple) -> int:
+    return [_label(r) for r in cert["regions"]].index(label)
+
+
+def _name(cert: dict, k: int) -> str:
+    """The hand-derived name (A..E) of region k of a max3 certificate."""
+    return next(name for name, lab in LABELS.items() if lab == _label(cert["regions"][k]))
 
 
 def _facet(region: dict, a: list[int], b: int) -> dict:
@@ -142,15 +154,56 @@ PIECES = {
 }
 HAT = [[-2, 0], [-1, 0], [0, 1], [1, 0], [2, 0]]  # kinks at -1, 0, 1 only (slopes 0, 1, -1, 0)
 
+
+def _pieces(pieces: list, n: int) -> dict:
+    return {"format": "exactpwl.pwl", "version": 1, "input_dim": n, "pieces": pieces}
+
+
+def _issue_pieces(at_zero: int) -> dict:
+    """The issue's target: relu(x) as two half-lines, plus the point {0} with value ``at_zero``."""
+    return _pieces(
+        [
+            {"A": [[1], [-1]], "b": [0, 0], "w": [[0]], "c": [at_zero]},
+            {"A": [[1]], "b": [0], "w": [[0]], "c": [0]},
+            {"A": [[-1]], "b": [0], "w": [[1]], "c": [0]},
+        ],
+        1,
+    )
+
+
+def _relu_net() -> Network:
+    return Network.from_layers([([[1]], [0]), ([[1]], [0])])
+
+
+def _abs_diff_net() -> Network:
+    return Network.from_layers([([[1, -1], [-1, 1]], [0, 0]), ([[1, 1]], [0])])  # |x1 - x2|
+
+
+def _degenerate_triangulation(value: int) -> dict:
+    """|x1 - x2| on the unit square (two triangles along the diagonal), plus a degenerate simplex:
+    the diagonal again, through copies 4, 5, 6 of (0, 0), (1, 1) and (1/2, 1/2) with ``value``."""
+    points = [[0, 0], [1, 0], [0, 1], [1, 1], [0, 0], [1, 1], ["1/2", "1/2"]]
+    simplices = [[0, 1, 3], [0, 2, 3], [4, 5, 6]]
+    values = [0, 1, 1, 0, value, value, value]
+    return {
+        "format": "exactpwl.pwl",
+        "version": 1,
+        "input_dim": 2,
+        "triangulation": {"points": points, "simplices": simplices, "values": values},
+    }
+
+
 # (network, target, domain, regions): the region counts by hand.
 #  max3: the five cones A..E meet every neighbourhood of the origin, which is inside each domain.
 #  min/max: three lines through the origin (x1 = x2, x1 = 0, x2 = 0), six cones.
-#  hat: program hyperplanes x = -1, 0, 1: 4 intervals on R and on [-2, 2]; on [-2, 1/2] only
-#    -1 and 0 are inside: 3.
+#  hat: the units' hyperplanes and the kinks x = -1, 0, 1: 4 intervals on R and on [-2, 2]; on
+#    [-2, 1/2] only -1 and 0 are inside: 3.
 #  pyramid: lines x1 = 0, x2 = 0, x1 = x2, x1 = -x2 (the triangle edges x = +-1, y = +-1 lie on
 #    the square's boundary, and touch the small triangle only at its vertices): 8 cones.
 #    (No R^2: the triangulation only covers the square.)
 #  quadrants: lines x1 = 0 and x2 = 0 (the pieces' edges are the same lines): 4.
+#  issue pieces (value 0 at the point): x = 0 cuts R in two.
+#  degenerate triangulation: inside the square only the diagonal cuts: 2.
 VALID = {
     "expr-R2": (_max3_net, "max(0, x1, x2)", None, 5),
     "expr-box": (_max3_net, "max(0, x1, x2)", SQUARE, 5),
@@ -174,6 +227,13 @@ VALID = {
     "network-R2": (_max3_net, _max3_reparam, None, 5),
     "network-box": (_max3_net, _max3_reparam, SQUARE, 5),
     "network-polyhedron": (_max3_net, _max3_reparam, TRIANGLE, 5),
+    "pieces-point-R": (_relu_net, _issue_pieces(0), None, 2),
+    "triangulation-degenerate-box": (
+        _abs_diff_net,
+        _degenerate_triangulation(0),
+        {"box": [[0, 1], [0, 1]]},
+        2,
+    ),
 }
 
 
@@ -192,6 +252,14 @@ def _cert_text(name: str) -> str:
 
 def _cert(name: str = "expr-box") -> dict:
     return json.loads(_cert_text(name))
+
+
+def _issue_cert_text() -> str:
+    return _cert_text("pieces-point-R")
+
+
+def _degenerate_cert_text() -> str:
+    return _cert_text("triangulation-degenerate-box")
 
 
 @functools.cache
@@ -216,10 +284,9 @@ def test_valid_certificate_every_target_kind_and_domain(name):
 
 def test_max3_regions_are_the_five_cones():
     cert = _cert()
-    assert sorted(r["pattern"] for r in cert["regions"]) == sorted([A, B, C, D, E])
-    assert cert["program_neurons"] == 6
-    for r in cert["regions"]:  # facets name the hand-derived neighbours
-        assert {cert["regions"][f["neighbour"]]["pattern"] for f in r["facets"]} == NEIGHBOURS[r["pattern"]]
+    assert sorted(_label(r) for r in cert["regions"]) == sorted([A, B, C, D, E])
+    for k, r in enumerate(cert["regions"]):  # facets name the hand-derived neighbours
+        assert "".join(sorted(_name(cert, f["neighbour"]) for f in r["facets"])) == NEIGHBOURS[_name(cert, k)]
 
 
 def _random_layers(rng: random.Random) -> list:
@@ -322,11 +389,13 @@ def test_bigger_domain_is_accepted_when_the_identity_is_global():
 
 def test_domain_removed_reindexes_multipliers():
     # On R^2 the rows of C are (-1,0;0) (0,-1;0) (1,-1;0): the multipliers' index 5 (x1 <= x2 in
-    # the box) no longer exists, so the certificate is wrong as written (C, D and E prove their
-    # redundant row with indices into the box's row list).
+    # the box) no longer exists, so the certificate is wrong as written (B, C, D and E prove their
+    # redundant row with indices into the box's row list; B's x2 <= 0, from the branch of the
+    # max, is (-1,1;0) + (1,0;0), rows 1 and 5 of (-1,0;1) (-1,1;0) (0,-1;1) (0,1;0) (0,1;1)
+    # (1,0;0) (1,0;1)).
     cert = _cert()
     cert["domain"] = None
-    first = min(_idx(cert, p) for p in (C, D, E))
+    first = min(_idx(cert, p) for p in (B, C, D, E))
     _assert_rejected(check_certificate(cert), (first + 1, None, "multiplier"))
 
 
@@ -360,20 +429,22 @@ def test_cli_certify_writes_a_certificate_that_checks(cli, tmp_path):
 #   3 (0,-1;1)    4 (0,1;1)    5 (1,-1;0) x1 <= x2    6 (1,0;1)
 # so x2 >= 0 is row 0 + row 5, the multipliers certify wrote.
 NOT_INSIDE = "the witness point is not strictly inside the region"
-NOT_ZERO = "network - target is not identically zero here"
+MAP_DIFFERS = "the network's affine map differs from the target's here"
 
 
 def _t_witness_outside():
     cert = _cert()
     i = _idx(cert, A)
-    cert["regions"][i]["point"] = ["-1/2", "0"]  # x1 < 0: in B, violates -x1 <= 0 of A
-    return cert, (i + 1, None, NOT_INSIDE)
+    cert["regions"][i]["point"] = ["-1/2", "0"]  # x1 < 0: in B, whose label is another
+    return cert, (i + 1, None, NOT_LABEL)
 
 
 def _t_witness_on_inner_boundary():
     cert = _cert()
     i = _idx(cert, A)
-    cert["regions"][i]["point"] = ["1/2", "1/2"]  # on x2 = x1: row 2 of A has slack 0
+    # on x2 = x1 the ties go to A's label (u3 = relu(0) off; max(0, 1/2, 1/2) picks x1 first),
+    # but row 2 of A has slack 0
+    cert["regions"][i]["point"] = ["1/2", "1/2"]
     return cert, (i + 1, None, NOT_INSIDE)
 
 
@@ -388,7 +459,7 @@ def _t_witness_of_another_region():
     cert = _cert()
     i, j = _idx(cert, C), _idx(cert, E)
     cert["regions"][i]["point"] = cert["regions"][j]["point"]  # E's witness has x1 < 0
-    return cert, (i + 1, None, NOT_INSIDE)
+    return cert, (i + 1, None, NOT_LABEL)
 
 
 def _t_facet_point_off_hyperplane():
@@ -438,34 +509,35 @@ def _t_neighbour_negative():
     # -1 would be the last region under Python indexing: make it the right one, so only the
     # range check can catch it
     cert = _cert()
-    last = cert["regions"][-1]["pattern"]
-    i = min(_idx(cert, p) for p in NEIGHBOURS[last])
+    last = _name(cert, len(cert["regions"]) - 1)
+    i = min(_idx(cert, LABELS[p]) for p in NEIGHBOURS[last])
     f = next(f for f in cert["regions"][i]["facets"] if f["neighbour"] == 4)
     f["neighbour"] = -1
     row = ([int(v) for v in f["a"]], int(f["b"]))
     return cert, (i + 1, row, "names no valid neighbour")
 
 
-def _changed_patterns(cert: dict, changed: list[str]):
-    """The expected reason when the regions first listed with patterns ``changed`` got a pattern
-    whose polyhedron does not contain their witness: each of them fails its witness check, and
-    each of their neighbours fails on the facet that points to them (the pattern across is the
-    old one).  The first of these in list order is reported."""
-    own = {_idx(cert, p) for p in changed}
-    near = {_idx(cert, q) for p in changed for q in NEIGHBOURS[p]} - own
+def _changed_labels(cert: dict, changed: str):
+    """The expected reason when the regions named ``changed`` (say "AB") got another label than
+    the one at their witness: each of them fails its witness check, and each of their neighbours
+    fails on the facet that points to them (the label across is the old one).  The first of
+    these in list order is reported."""
+    own = {_idx(cert, LABELS[p]) for p in changed}
+    near = {_idx(cert, LABELS[q]) for p in changed for q in NEIGHBOURS[p]} - own
     first = min(own | near)
     if first in own:
-        return (first + 1, None, NOT_INSIDE)
+        return (first + 1, None, NOT_LABEL)
     return (first + 1, None, "lies another region than region")
 
 
 def _t_swap_patterns():
     cert = _cert()
-    expected = _changed_patterns(cert, [A, B])
+    expected = _changed_labels(cert, "AB")
     i, j = _idx(cert, A), _idx(cert, B)
     ri, rj = cert["regions"][i], cert["regions"][j]
     ri["pattern"], rj["pattern"] = rj["pattern"], ri["pattern"]
-    # A's witness (x1 > 0) is outside B's polyhedron (x1 <= 0) and vice versa
+    ri["target"], rj["target"] = rj["target"], ri["target"]
+    # A's witness (x1 > 0) has A's label, not B's, and vice versa
     return cert, expected
 
 
@@ -476,23 +548,21 @@ def _t_swap_whole_regions():
     i, j = _idx(cert, A), _idx(cert, B)
     regs = cert["regions"]
     regs[i], regs[j] = regs[j], regs[i]
-    first = min(k for k, r in enumerate(regs) if r["pattern"] != E)
+    first = min(k for k, r in enumerate(regs) if _label(r) != E)
     return cert, (first + 1, None, "lies another region than region")
 
 
 def _t_flip_bit():
     cert = _cert()
-    expected = _changed_patterns(cert, [A])
-    cert["regions"][_idx(cert, A)]["pattern"] = "0" + A[1:]  # u1 off needs x1 <= 0; A's witness has x1 = 1/2
+    expected = _changed_labels(cert, "A")
+    cert["regions"][_idx(cert, A)]["pattern"] = "0001"  # u1 off needs x1 <= 0; A's witness has x1 = 1/2
     return cert, expected
 
 
 def _t_flip_bit_layer_two():
     cert = _cert()
-    expected = _changed_patterns(cert, [E])
-    cert["regions"][_idx(cert, E)]["pattern"] = (
-        E[:4] + "0" + E[5]
-    )  # u5 off needs x2 <= 0; E's witness has x2 > 0
+    expected = _changed_labels(cert, "E")
+    cert["regions"][_idx(cert, E)]["pattern"] = "0110"  # u4 off needs x2 <= 0; E's witness has x2 > 0
     return cert, expected
 
 
@@ -531,7 +601,7 @@ def _t_multiplier_not_summing():
     cert = _cert()
     i, red = _c_redundant(cert)
     red["multipliers"] = [[0, "2"], [5, "1"]]  # 2(-1, 0) + (1, -1) = (-1, -1) != (0, -1)
-    return cert, (i + 1, ([0, -1], 0), "the multipliers do not prove row")
+    return cert, (i + 1, ([0, -1], 0), "is not proved redundant (the multipliers do not add up)")
 
 
 def _t_multiplier_circular():
@@ -556,7 +626,7 @@ def _t_facet_claimed_redundant():
     reg = cert["regions"][i]
     reg["facets"].remove(_facet(reg, [-1, 1], 0))
     reg["redundant"] = [{"a": ["-1", "1"], "b": "0", "multipliers": [[0, "1"], [4, "1"]]}]
-    return cert, (i + 1, ([-1, 1], 0), "the multipliers do not prove row")
+    return cert, (i + 1, ([-1, 1], 0), "is not proved redundant (the multipliers do not add up)")
 
 
 def _t_network_weight():
@@ -565,7 +635,7 @@ def _t_network_weight():
     cert = _cert()
     cert["network"]["layers"][0]["weights"][0] = ["2", "0"]
     first = min(_idx(cert, A), _idx(cert, C))
-    return cert, (first + 1, None, NOT_ZERO)
+    return cert, (first + 1, None, MAP_DIFFERS)
 
 
 def _t_network_hyperplane():
@@ -580,12 +650,12 @@ def _t_network_output_bias():
     # network + 1: no row changes, so region 1 passes its witness check and fails the claim
     cert = _cert()
     cert["network"]["layers"][-1]["biases"] = ["1"]
-    return cert, (1, None, NOT_ZERO)
+    return cert, (1, None, MAP_DIFFERS)
 
 
 def _t_target_expression():
-    # max(0, x1, 2 x2) has the same program shape (six ReLUs) but differs at (-1/2, 1/2):
-    # 1 against 1/2; its hyperplane x1 = 2 x2 is no row of the listed regions
+    # max(0, x1, 2 x2) differs at (-1/2, 1/2): 1 against 1/2; its row x1 <= 2 x2 is no row of the
+    # listed regions, so some region fails (which check first depends on the order)
     cert = _cert()
     cert["target"]["expr"] = "max(0, x1, 2*x2)"
     return cert, re.compile(r"region \d+: ")
@@ -593,14 +663,57 @@ def _t_target_expression():
 
 def _t_target_constant():
     cert = _cert()
-    cert["target"]["expr"] = "max(0, x1, x2) + 1/3"  # compiles to the same units, output + 1/3
-    return cert, (1, None, NOT_ZERO)
+    cert["target"]["expr"] = "max(0, x1, x2) + 1/3"  # the same branches everywhere, the value + 1/3
+    return cert, (1, None, MAP_DIFFERS)
 
 
 def _t_duplicate_region():
     cert = _cert()
     cert["regions"].append(_copy(cert["regions"][_idx(cert, C)]))
-    return cert, (None, None, "two regions have the same pattern")
+    return cert, (None, None, "two regions have the same label")
+
+
+def _t_wrong_branch():
+    # B (x1 < 0, x2 < x1) claims that x1 wins the max; at B's witness 0 does
+    cert = _cert()
+    expected = _changed_labels(cert, "B")
+    cert["regions"][_idx(cert, B)]["target"] = [[1]]
+    return cert, expected
+
+
+@functools.cache
+def _branch_cert_text() -> str:
+    # relu(x1) equals max(0, x1, x2 - 5) where x2 - 5 never wins: on [-1, 1]^2 (x2 - 5 <= -4)
+    net = Network.from_layers([([[1, 0]], [0]), ([[1]], [0])])
+    return json.dumps(certify(net, "max(0, x1, x2 - 5)", SQUARE).certificate())
+
+
+def _t_branch_no_longer_dominates():
+    # Region ("1", [[1]]) (x1 > 0, x1 wins) has the branch rows -x1 <= 0 and x2 - x1 <= 5 among
+    # its sorted rows (-1,0;0) (-1,0;1) (-1,1;5) (0,-1;1) (0,1;1) (1,0;1); on the square
+    # x2 - x1 <= 5 is implied: row 0 + row 4 is x2 - x1 <= 1.  Region ("0", [[0]]) (x1 < 0, 0
+    # wins) has the branch row x2 <= 5 among (-1,0;1) (0,-1;1) (0,1;1) (0,1;5) (1,0;0) (1,0;1),
+    # implied by row 2 (x2 <= 1).  On [-1, 1] x [-1, 10] the same multipliers prove only
+    # x2 - x1 <= 10 and x2 <= 10, and none can prove the branch rows: at (1/2, 10) x2 - 5 wins.
+    cert = json.loads(_branch_cert_text())
+    i, j = _idx(cert, ("1", [[1]])), _idx(cert, ("0", [[0]]))
+    (red,) = [r for r in cert["regions"][i]["redundant"] if r["a"] == ["-1", "1"]]
+    assert red["b"] == "5" and sorted((k, F(y)) for k, y in red["multipliers"]) == [(0, 1), (4, 1)]
+    (red,) = [r for r in cert["regions"][j]["redundant"] if r["a"] == ["0", "1"] and r["b"] == "5"]
+    assert [(k, F(y)) for k, y in red["multipliers"]] == [(2, 1)]
+    cert["domain"] = {"box": [["-1", "1"], ["-1", "10"]]}
+    k, row = (i, ([-1, 1], 5)) if i < j else (j, ([0, 1], 5))
+    return cert, (k + 1, row, "is not proved redundant (the multipliers do not add up)")
+
+
+def _t_wrong_segment():
+    # the hat on [-2, 2]: segments 0..3 between the kinks -1, 0, 1; the region of segment 2
+    # (0 < x < 1) claims segment 1
+    cert = _cert("breakpoints-box")
+    i = next(k for k, r in enumerate(cert["regions"]) if r["target"] == 2)
+    assert 0 < F(cert["regions"][i]["point"][0]) < 1
+    cert["regions"][i]["target"] = 1
+    return cert, (i + 1, None, NOT_LABEL)
 
 
 def _t_pieces_wrong_piece():
@@ -609,13 +722,13 @@ def _t_pieces_wrong_piece():
     i = next(k for k, r in enumerate(cert["regions"]) if all(F(v) > 0 for v in r["point"]))
     assert cert["regions"][i]["piece"] == 0
     cert["regions"][i]["piece"] = 2
-    return cert, (i + 1, None, "the witness point is not strictly inside piece 3")
+    return cert, (i + 1, None, "the region does not lie in piece 3")
 
 
 def _t_pieces_piece_index_out_of_range():
     cert = _cert("pieces-box")
     cert["regions"][0]["piece"] = 4
-    return cert, (1, None, "no valid 'piece' index")
+    return cert, (1, None, "'piece' names no full-dimensional piece")
 
 
 def _t_pieces_changed_map():
@@ -623,7 +736,66 @@ def _t_pieces_changed_map():
     cert = _cert("pieces-box")
     cert["target"]["pieces"][0]["w"][0] = [1, 2]
     i = next(k for k, r in enumerate(cert["regions"]) if r["piece"] == 0)
-    return cert, (i + 1, None, "the network differs from piece 1 here")
+    return cert, (i + 1, None, MAP_DIFFERS)
+
+
+def _pair(cert: dict, i: int, j: int) -> dict:
+    return next(e for e in cert["pairs"] if e["pieces"] == [i, j])
+
+
+def _t_pairs_entry_dropped():
+    # every two quadrants meet at the origin at least, so every pair needs a proof of agreement
+    cert = _cert("pieces-box")
+    assert all("agree" in e for e in cert["pairs"])
+    cert["pairs"].remove(_pair(cert, 0, 2))
+    return cert, (None, None, "pieces 1 and 3: no proof that they agree on the domain or do not meet there")
+
+
+def _t_pairs_forged_multipliers():
+    # pieces 1 (x1, x2 >= 0) and 2 (x1 <= 0 <= x2): output 1 differs by 2 x1 and both need
+    # 2 x1 <= 0, which row 2 (x1 <= 0, piece 2's) proves; row 0 (-x1 <= 0, piece 1's) does not
+    cert = _cert("pieces-box")
+    _pair(cert, 0, 1)["agree"][0] = [[0, "1"]]
+    return cert, (None, None, "pieces 1 and 2: not proved equal on output 1 (the multipliers do not add up)")
+
+
+def _t_pairs_forged_empty():
+    # pieces 1 and 2 meet on the segment x1 = 0: row 0 + row 2 of their system is 0 <= 0, not a
+    # contradiction
+    cert = _cert("pieces-box")
+    entry = _pair(cert, 0, 1)
+    del entry["agree"]
+    entry["empty"] = [[0, "1"], [2, "1"]]
+    return cert, (None, None, "pieces 1 and 2: not proved disjoint on the domain")
+
+
+def _t_pairs_negative_multiplier():
+    cert = _cert("pieces-box")
+    _pair(cert, 0, 1)["agree"][0] = [[2, "1"], [0, "-1"]]  # x1 - (-x1) = 2 x1: right sum, but y < 0
+    return cert, (None, None, "pieces 1 and 2: not proved equal on output 1 (invalid multiplier")
+
+
+def _t_point_piece_disagrees():
+    # the issue's pieces: relu as two half-lines and the point {0}; certified with value 0 at the
+    # point, then the point's value changed to 5: pieces 1 ({0}) and 2 (x <= 0, value 0) both
+    # hold at 0 and differ, and the proof written for value 0 does not prove 5 = 0
+    cert = json.loads(_issue_cert_text())
+    cert["target"]["pieces"][0]["c"] = ["5"]
+    return cert, (None, None, "pieces 1 and 2: not proved equal on output 1")
+
+
+def _t_degenerate_simplex_disagrees():
+    # a degenerate simplex on the diagonal of the square, certified with the values of |x1 - x2|
+    # there (0), then given the value 1 at all three of its points (still affine on it)
+    cert = json.loads(_degenerate_cert_text())
+    cert["target"]["triangulation"]["values"][4:7] = [1, 1, 1]
+    return cert, (None, None, "simplices 1 and 3: not proved equal on output 1")
+
+
+def _t_version_1():
+    cert = _cert()
+    cert["version"] = 1
+    return cert, (None, None, "version 1 certificates relied on the compiled target program")
 
 
 @functools.cache
@@ -635,35 +807,35 @@ def _cut_cert_text() -> str:
 
 
 def _t_domain_bigger():
-    # Program units: u1 = relu(x), u2 = relu(x - 3/2), t = relu(x).  Region 101 (x > 0) has rows
-    # (-1;0) (-1;1) (1;1) (2;3), and 2x <= 3 is proved by 2 * row 2 (x <= 1).  With the box
+    # Units u1 = relu(x), u2 = relu(x - 3/2); the target's relu.  Region ("10", [[1]]) (x > 0) has
+    # rows (-1;0) (-1;1) (1;1) (2;3), and 2x <= 3 is proved by 2 * row 2 (x <= 1).  With the box
     # [-2, 2] its rows are (-1;0) (-1;2) (1;2) (2;3): 2 * row 2 is 2x <= 4, which does not give
     # 2x <= 3 -- and no multipliers can, since x = 2 is now in the region.
     cert = json.loads(_cut_cert_text())
-    i = _idx(cert, "101")
+    i = _idx(cert, ("10", [[1]]))
     assert cert["regions"][i]["redundant"] == [{"a": ["2"], "b": "3", "multipliers": [[2, "2"]]}]
     cert["domain"] = {"box": [["-2", "2"]]}
-    return cert, (i + 1, ([2], 3), "the multipliers do not prove row")
+    return cert, (i + 1, ([2], 3), "is not proved redundant (the multipliers do not add up)")
 
 
 @functools.cache
 def _dead_cert_text() -> str:
-    # relu(relu(x)) against relu(x1) on R; units in pattern order: u1 = relu(x), t = relu(x)
-    # (layer 1) and u2 = relu(u1) (layer 2).  Regions 111 (x > 0) and 000 (x < 0).
+    # relu(relu(x)) against relu(x1) on R; network units u1 = relu(x), u2 = relu(u1).  Regions
+    # ("11", [[1]]) (x > 0) and ("00", [[0]]) (x < 0).
     net = Network.from_layers([([[1]], [0]), ([[1]], [0]), ([[1]], [0])])
     return json.dumps(certify(net, "relu(x1)").certificate())
 
 
 def _t_flip_dead_unit():
-    # In 000 the pre-activation of u2 is u1 = 0 identically, so claiming u2 active adds only the
+    # In "00" the pre-activation of u2 is u1 = 0 identically, so claiming u2 active adds only the
     # trivial row 0 <= 0: the polyhedron and the map are unchanged, the witness is still strictly
-    # inside.  Only the pattern check at the witness (000 there) can catch it -- or, if the other
-    # region comes first, its facet check (across x = 0 lies 000, not 001).
+    # inside.  Only the label check at the witness ("00" there) can catch it -- or, if the other
+    # region comes first, its facet check (across x = 0 lies "00", not "01").
     cert = json.loads(_dead_cert_text())
-    i, j = _idx(cert, "000"), _idx(cert, "111")
-    cert["regions"][i]["pattern"] = "001"
+    i, j = _idx(cert, ("00", [[0]])), _idx(cert, ("11", [[1]]))
+    cert["regions"][i]["pattern"] = "01"
     if i < j:
-        return cert, (i + 1, None, "the witness point does not have the claimed pattern")
+        return cert, (i + 1, None, NOT_LABEL)
     return cert, (j + 1, ([-1], 0), f"lies another region than region {i + 1}")
 
 
@@ -703,11 +875,11 @@ def test_tampered_certificate_cli_exit_1(cli, tmp_path, case):
     _assert_rejected(rep, expected)
 
 
-def _max3_without(pattern: str, redirect: str) -> dict:
+def _max3_without(label: tuple, redirect: tuple) -> dict:
     """Drop a region, renumber the others' neighbours, and send the facets that pointed to the
-    dropped region to the region of pattern ``redirect`` instead."""
+    dropped region to the region of label ``redirect`` instead."""
     cert = _cert()
-    k = _idx(cert, pattern)
+    k = _idx(cert, label)
     del cert["regions"][k]
     new = _idx(cert, redirect)
     for reg in cert["regions"]:
@@ -717,24 +889,24 @@ def _max3_without(pattern: str, redirect: str) -> dict:
     return cert
 
 
-@pytest.mark.parametrize("dropped", [A, B, C, D, E])
+@pytest.mark.parametrize("dropped", "ABCDE")
 def test_dropped_region_renumbered_is_rejected(dropped):
     # Whatever region the orphaned facets are sent to, across them lies the dropped region, whose
-    # pattern is no longer listed: the first region (in list order) adjacent to the dropped one
+    # label is no longer listed: the first region (in list order) adjacent to the dropped one
     # fails on that facet.  Every listed region is otherwise as certified.
-    for redirect in sorted({A, B, C, D, E} - {dropped}):
-        cert = _max3_without(dropped, redirect)
+    for redirect in sorted(set("ABCDE") - {dropped}):
+        cert = _max3_without(LABELS[dropped], LABELS[redirect])
         rep = check_certificate(cert)
-        first = min(_idx(cert, p) for p in NEIGHBOURS[dropped])
+        first = min(_idx(cert, LABELS[p]) for p in NEIGHBOURS[dropped])
         _assert_rejected(
-            rep, (first + 1, None, f"lies another region than region {_idx(cert, redirect) + 1}")
+            rep, (first + 1, None, f"lies another region than region {_idx(cert, LABELS[redirect]) + 1}")
         )
 
 
-@pytest.mark.parametrize("dropped", [A, B, C, D, E])
+@pytest.mark.parametrize("dropped", "ABCDE")
 def test_dropped_region_not_renumbered_is_rejected(dropped):
     cert = _cert()
-    del cert["regions"][_idx(cert, dropped)]
+    del cert["regions"][_idx(cert, LABELS[dropped])]
     rep = check_certificate(cert)
     _assert_rejected(rep, re.compile(r"region \d+: (across )?row .* (lies another region|names no valid)"))
 
@@ -746,13 +918,13 @@ def test_random_certificates_tampered_are_rejected():
       difference there is the constant -1;
     - a dropped region (renumbered): its witness is interior to it and to no other region,
       so the rest cannot cover the domain;
-    - a flipped pattern bit: the pattern at the (unchanged) witness is the old one;
-    - a facet's neighbour replaced by another index: the pattern across is that of the true
-      neighbour, and patterns are distinct;
+    - a flipped pattern bit: the label at the (unchanged) witness is the old one;
+    - a facet's neighbour replaced by another index: the label across is that of the true
+      neighbour, and labels are distinct;
     - a negative multiplier.
     """
     done = dict.fromkeys(["bias", "drop", "flip", "neighbour", "multiplier"], 0)
-    any_region = re.compile(r"(region \d+: |two regions have the same pattern)")
+    any_region = re.compile(r"(region \d+: |two regions have the same label)")
     for seed in SEEDS:
         rng = random.Random(1000 + seed)
         base = json.loads(_random_cert_text(seed))
@@ -761,7 +933,7 @@ def test_random_certificates_tampered_are_rejected():
         cert = _copy(base)
         layer = cert["target"]["network"]["layers"][-1]
         layer["biases"][0] = str(F(layer["biases"][0]) + 1)
-        _assert_rejected(check_certificate(cert), (1, None, NOT_ZERO))
+        _assert_rejected(check_certificate(cert), (1, None, MAP_DIFFERS))
         done["bias"] += 1
 
         if len(regs) > 1:
@@ -775,7 +947,7 @@ def test_random_certificates_tampered_are_rejected():
             _assert_rejected(check_certificate(cert), any_region)
             done["drop"] += 1
 
-        if base["program_neurons"] > 0:
+        if regs[0]["pattern"]:
             cert = _copy(base)
             reg = rng.choice(cert["regions"])
             t = rng.randrange(len(reg["pattern"]))
@@ -807,59 +979,70 @@ def test_random_certificates_tampered_are_rejected():
 # ------------------------------------------------------------------------- checker soundness bugs
 def test_overlapping_pieces_with_different_maps_are_not_accepted():
     """Target pieces 1 (value 0) and 2 (value x) both cover [-1, 1]; the target is not a function
-    there (exactpwl evaluates it as piece 1, i.e. 0, and certify refuses it as overlapping).  The
-    network x equals piece 2 only; the certificate claiming piece 2 must be rejected.
+    there (exactpwl evaluates it as piece 1, i.e. 0, and certify refuses it).  The network x
+    equals piece 2 only; a certificate claiming piece 2 must be rejected, whatever it says about
+    the pair: no multipliers prove 0 = x where both pieces hold, nor that they do not meet.
 
-    Program: cut units z = x - 1 and z = -x - 1 (both off on the domain [-1/2, 1/2]).  Region 00
-    has rows (-2;1) (-1;1) (1;1) (2;1), the domain's are (-2;1) and (2;1); -x <= 1 is 1/2 row 0,
-    x <= 1 is 1/2 row 3.
+    By hand: the pieces' hyperplanes, oriented with a positive first coefficient, sorted, are
+    x <= -1 and x <= 1; at 1/4 the first is on its "1" side (x > -1), the second not: selection
+    "10", and the linear network has the empty pattern.  The region's rows, sorted: (-2;1) and
+    (2;1) from the domain [-1/2, 1/2], (-1;1) and (1;1) from the selection; -x <= 1 is 1/2 row 0,
+    x <= 1 is 1/2 row 3.  Pair (1, 2) has the rows x <= 1, -x <= 1 (piece 1), the same again
+    (piece 2), then the domain's x <= 1/2, -x <= 1/2.
     """
-    target = {
-        "format": "exactpwl.pwl",
-        "version": 1,
-        "input_dim": 1,
-        "pieces": [
+    target = _pieces(
+        [
             {"A": [["1"], ["-1"]], "b": ["1", "1"], "w": [["0"]], "c": ["0"]},
             {"A": [["1"], ["-1"]], "b": ["1", "1"], "w": [["1"]], "c": ["0"]},
         ],
-    }
+        1,
+    )
     network = {
         "format": "exactpwl.network",
         "version": 1,
         "input_dim": 1,
         "layers": [{"weights": [["1"]], "biases": ["0"], "activation": "linear"}],
     }
+    region = {
+        "pattern": "",
+        "target": "10",
+        "point": ["1/4"],
+        "piece": 1,
+        "facets": [],
+        "redundant": [
+            {"a": ["-1"], "b": "1", "multipliers": [[0, "1/2"]]},
+            {"a": ["1"], "b": "1", "multipliers": [[3, "1/2"]]},
+        ],
+    }
     cert = {
         "format": "exactpwl.certificate",
-        "version": 1,
+        "version": 2,
         "claim": "network == target on domain",
         "network": network,
         "target": target,
         "domain": {"box": [["-1/2", "1/2"]]},
-        "program_neurons": 2,
-        "regions": [
-            {
-                "pattern": "00",
-                "point": ["1/4"],
-                "piece": 1,
-                "facets": [],
-                "redundant": [
-                    {"a": ["-1"], "b": "1", "multipliers": [[0, "1/2"]]},
-                    {"a": ["1"], "b": "1", "multipliers": [[3, "1/2"]]},
-                ],
-            }
-        ],
+        "regions": [region],
+        "pairs": [],
     }
-    with pytest.raises(InputError, match="overlap"):
+    with pytest.raises(InputError, match="disagree"):
         certify(Network.from_dict(network), target, {"box": [[-1, 1]]})
-    rep = check_certificate(cert)
-    assert rep.valid is False, "accepted: network x == a target whose value at 1/4 is 0 (piece 1)"
+    _assert_rejected(check_certificate(cert), (None, None, "pieces 1 and 2: no proof that they agree"))
+    # piece 1 - piece 2 = -x <= 0 from row 1 (-x <= 1)?  That gives -x <= 1 only
+    cert["pairs"] = [{"pieces": [0, 1], "agree": [[[1, "1"]], [[0, "1"]]]}]
+    _assert_rejected(check_certificate(cert), (None, None, "pieces 1 and 2: not proved equal on output 1"))
+    cert["pairs"] = [{"pieces": [0, 1], "empty": [[0, "1"], [1, "1"]]}]  # x <= 1 and -x <= 1: 0 <= 2
+    _assert_rejected(check_certificate(cert), (None, None, "pieces 1 and 2: not proved disjoint"))
+    # the region itself is consistent: without the second piece (x on [-1, 1]) it all checks out
+    cert["target"]["pieces"] = cert["target"]["pieces"][1:]
+    cert["regions"][0]["piece"] = 0
+    cert["pairs"] = []
+    assert check_certificate(cert).valid
 
 
 # ------------------------------------------------------------------------- 3. malformed input
-def _m(path: list, value=None, delete: bool = False):
+def _m(path: list, value=None, delete: bool = False, name: str = "expr-box"):
     def make():
-        cert = _cert()
+        cert = _cert(name)
         obj = cert
         for k in path[:-1]:
             obj = obj[k]
@@ -881,24 +1064,34 @@ MALFORMED = {
     "json-list": _text("[1, 2, 3]"),
     "nan-literal": lambda: json.dumps(_m(["regions", 0, "point"], [float("nan"), "0"])()),  # NaN in the text
     "wrong-format": _m(["format"], "exactpwl.network"),
-    "wrong-version": _m(["version"], 2),
+    "wrong-version": _m(["version"], 3),
     "version-string": _m(["version"], "1"),
     "version-true": _m(["version"], True),
     "missing-format": _m(["format"], delete=True),
     "missing-network": _m(["network"], delete=True),
     "missing-target": _m(["target"], delete=True),
     "missing-domain": _m(["domain"], delete=True),
-    "missing-program_neurons": _m(["program_neurons"], delete=True),
     "missing-regions": _m(["regions"], delete=True),
     "missing-pattern": _m(["regions", 0, "pattern"], delete=True),
     "missing-point": _m(["regions", 0, "point"], delete=True),
-    "wrong-program_neurons": _m(["program_neurons"], 7),
     "no-regions": _m(["regions"], []),
-    "pattern-short": _m(["regions", 0, "pattern"], "10011"),
-    "pattern-long": _m(["regions", 0, "pattern"], "1001110"),
-    "pattern-letter": _m(["regions", 0, "pattern"], "10011x"),
-    "pattern-space": _m(["regions", 0, "pattern"], "100 11"),
-    "pattern-list": _m(["regions", 0, "pattern"], [1, 0, 0, 1, 1, 1]),
+    "pattern-short": _m(["regions", 0, "pattern"], "100"),
+    "pattern-long": _m(["regions", 0, "pattern"], "10011"),
+    "pattern-letter": _m(["regions", 0, "pattern"], "100x"),
+    "pattern-space": _m(["regions", 0, "pattern"], "10 1"),
+    "pattern-list": _m(["regions", 0, "pattern"], [1, 0, 0, 1]),
+    "target-missing": _m(["regions", 0, "target"], delete=True),
+    "target-two-choices": _m(["regions", 0, "target"], [[1, 2]]),
+    "target-boolean": _m(["regions", 0, "target"], [[True]]),
+    "target-string": _m(["regions", 0, "target"], "1"),
+    "segment-string": _m(["regions", 0, "target"], "1", name="breakpoints-box"),
+    "pairs-missing": _m(["pairs"], delete=True, name="pieces-box"),
+    "pairs-not-a-list": _m(["pairs"], {"pieces": [0, 1]}, name="pieces-box"),
+    "pairs-entry-without-pieces": _m(["pairs", 0, "pieces"], [0], name="pieces-box"),
+    "pairs-for-an-expression": _m(["pairs"], []),
+    "degenerate-values-not-affine": _m(
+        ["target", "triangulation", "values", 6], 1, name="triangulation-degenerate-box"
+    ),
     "point-1d": _m(["regions", 0, "point"], ["1/2"]),
     "point-3d": _m(["regions", 0, "point"], ["1/2", "0", "0"]),
     "facet-point-1d": _m(["regions", 0, "facets", 0, "point"], ["0"]),
@@ -951,18 +1144,23 @@ def test_missing_file_and_non_certificate_argument():
 
 # ------------------------------------------------------------------------- 4. independence
 FORBIDDEN = [
+    "exactpwl.compile",  # the target compiler: the checker reads the target's own definition
+    "exactpwl.certificate",  # the certificate writer
     "exactpwl.regions",
     "exactpwl.region_graph",
     "exactpwl.certify",
     "exactpwl.verdict",
     "exactpwl.lp",
     "exactpwl.polyhedron",
+    "exactpwl.smt",
     "ppl",
     "highspy",
+    "z3",
 ]
 _LOADED = (
     "import json, sys\n"
-    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('exactpwl', 'ppl', 'highspy'))))\n"
+    "tops = ('exactpwl', 'ppl', 'highspy', 'z3')\n"
+    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in tops)))\n"
 )
 
 
@@ -974,33 +1172,57 @@ def _modules_after(code: str) -> set[str]:
     return set(json.loads(r.stdout))
 
 
-def test_import_check_loads_no_enumerator_and_no_lp():
+# the checker's trusted base: numbers, the network reader, the expression parser and evaluator,
+# the target reader (and the package's lazy __init__ and its error type)
+TRUSTED = {
+    "exactpwl",
+    "exactpwl.check",
+    "exactpwl.errors",
+    "exactpwl.numbers",
+    "exactpwl.network",
+    "exactpwl.expr",
+    "exactpwl.pwl",
+}
+
+
+def test_import_check_loads_no_compiler_no_enumerator_and_no_lp():
     loaded = _modules_after("import exactpwl.check")
     assert "exactpwl.check" in loaded
     assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
+    assert loaded <= TRUSTED, sorted(loaded - TRUSTED)
 
 
 def test_the_forbidden_names_are_the_real_modules():
     # control: certify does load the enumerator and the polyhedra kernel under these names, so
     # the test above would see them
     loaded = _modules_after("from exactpwl import certify\nassert callable(certify)")
-    assert {"exactpwl.polyhedron", "exactpwl.lp", "ppl"} <= loaded
+    assert {"exactpwl.compile", "exactpwl.certificate", "exactpwl.polyhedron", "exactpwl.lp", "ppl"} <= loaded
     assert loaded & {"exactpwl.regions", "exactpwl.region_graph"}
 
 
 @pytest.mark.parametrize(
-    "name", ["expr-box", "expr2-R2", "breakpoints-box", "pieces-box", "network-box", "triangulation-box"]
+    "name",
+    [
+        "expr-box",
+        "expr2-R2",
+        "breakpoints-box",
+        "pieces-box",
+        "pieces-point-R",
+        "network-box",
+        "triangulation-box",
+        "triangulation-degenerate-box",
+    ],
 )
-def test_checking_a_certificate_loads_no_enumerator_and_no_lp(tmp_path, name):
-    """Not only the import: checking a certificate of any target kind must not call polyhedra
-    or LP code either (docs/certificate.md: 'without calling the region enumerator or any LP
-    solver')."""
+def test_checking_a_certificate_loads_no_compiler_no_enumerator_and_no_lp(tmp_path, name):
+    """Not only the import: checking a certificate of any target kind must not call the target
+    compiler, polyhedra or LP code either (docs/certificate.md)."""
     p = tmp_path / "cert.json"
     p.write_text(_cert_text(name))
     loaded = _modules_after(
         f"from exactpwl.check import check_certificate\nassert check_certificate({str(p)!r}).valid"
     )
     assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
+    assert loaded <= TRUSTED, sorted(loaded - TRUSTED)
 
 
 def test_public_names_are_the_functions():
@@ -1014,3 +1236,169 @@ def test_public_names_are_the_functions():
         "assert callable(exactpwl.regions)\n"
     )
     _modules_after(code)
+
+
+# ------------------------------------------------------------------------- 5. the compiler is not trusted
+def _broken_min(monkeypatch) -> None:
+    """Break the compiler of min on purpose: min(a, b) = a - 2 relu(a - b) instead of a - relu(a - b)."""
+    from flint import fmpq
+
+    from exactpwl import compile as compiler
+
+    honest = compiler._Compiler.extremum
+
+    def extremum(self, forms, is_max):
+        if is_max or len(forms) != 2:
+            return honest(self, forms, is_max)
+        a, b = forms
+        return a.plus(self.relu(a.plus(b, fmpq(-1))), fmpq(-2))
+
+    monkeypatch.setattr(compiler._Compiler, "extremum", extremum)
+
+
+def test_a_broken_compiler_makes_certify_lie_and_check_reject(monkeypatch):
+    # x1 - 2 relu(x1 - x2), by hand: x1 - 2 (x1 - x2) = 2 x2 - x1 where x1 > x2, x1 elsewhere; it
+    # equals min(x1, x2) only where x1 <= x2 (at (1, 0) it is -1, min is 0)
+    net = Network.from_layers([([[1, -1], [1, 0], [-1, 0]], [0, 0, 0]), ([[-2, 1, -1]], [0])])
+    assert net([1, 0]) == [-1] and net([0, 1]) == [0]
+    v = certify(net, "min(x1, x2)")
+    assert v.holds is False and v.counterexample.x[0] > v.counterexample.x[1]  # honest compiler
+    _broken_min(monkeypatch)
+    v = certify(net, "min(x1, x2)")
+    assert v.holds is True  # the broken compiler agrees with the network: a false "holds"
+    cert = v.certificate()
+    rep = check_certificate(cert)
+    assert rep.valid is False
+    # the region where x1 > x2: the network is 2 x2 - x1, the target's branch x2 is x2
+    k = int(re.match(r"region (\d+): ", rep.reason).group(1)) - 1
+    x1, x2 = (F(t) for t in cert["regions"][k]["point"])
+    assert x1 > x2 and rep.reason.endswith("the network's affine map differs from the target's here")
+    # and z3, which encodes min from the expression tree, is not fooled either
+    with pytest.raises(AssertionError, match="cross-check disagreement"):
+        certify(net, "min(x1, x2)", cross_check="z3")
+
+
+def test_a_broken_compiler_cannot_hide_in_a_checked_module(monkeypatch, tmp_path):
+    # the same false certificate, checked in a fresh interpreter that never loads the compiler
+    _broken_min(monkeypatch)
+    net = Network.from_layers([([[1, -1], [1, 0], [-1, 0]], [0, 0, 0]), ([[-2, 1, -1]], [0])])
+    p = tmp_path / "cert.json"
+    p.write_text(json.dumps(certify(net, "min(x1, x2)").certificate()))
+    loaded = _modules_after(
+        f"from exactpwl.check import check_certificate\nassert not check_certificate({str(p)!r}).valid"
+    )
+    assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
+
+
+# ------------------------------------------------------------------------- 6. every kind, every domain
+def _compiled(texts, n):
+    """The network of expressions as exactpwl.compile builds it: certify walks it, check reads
+    the expressions themselves, and z3 encodes the tree -- three independent readings."""
+    from exactpwl.compile import to_network
+
+    return to_network(texts, n)
+
+
+def _layers(*layers, acts=None):
+    return lambda: Network.from_layers(list(layers), acts)
+
+
+KINDS = {
+    # nested max/min/abs/relu, two outputs
+    "nested": (
+        lambda: _compiled(
+            ["max(x1, min(x2, abs(x1 - x2)), relu(-x1) - 1/2)", "min(x1, relu(x2)) + abs(x2)"], 2
+        ),
+        ["max(x1, min(x2, abs(x1 - x2)), relu(-x1) - 1/2)", "min(x1, relu(x2)) + abs(x2)"],
+    ),
+    # ties everywhere: max(x1, x1) = x1, max(x1, relu(x1)) = relu(x1), abs(x1 - x1) = 0
+    "ties": (
+        _layers(([[1, 0], [-1, 0], [0, 1], [0, -1]], [0] * 4), ([[2, -1, 1, -1]], [0])),
+        "max(x1, x1) + max(x1, relu(x1)) + abs(x1 - x1) + min(x2, x2, x2)",
+    ),
+    # coincident hyperplanes (relu(x1), relu(2 x1), relu(-x1)) and dead units (relu(-1), and
+    # relu(-relu(x2)) in layer 2): |x1| = relu(x1)/2 + relu(2 x1)/4 + relu(-x1)
+    "coincident-dead": (
+        _layers(
+            ([[1, 0], [2, 0], [-1, 0], [0, 0], [0, 1]], [0, 0, 0, -1, 0]),
+            ([[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, -1]], [0, 0, 0, 0]),
+            ([["1/2", "1/4", 1, 5]], [0]),
+        ),
+        "abs(x1)",
+    ),
+    # collinear breakpoints: slopes 1, 1, -2 (kink at 2 only): x - 3 relu(x - 2)
+    "breakpoints-collinear": (
+        _layers(([[1], [1], [-1]], [0, -2, 0]), ([[1, -3, -1]], [0])),
+        {
+            "format": "exactpwl.pwl",
+            "version": 1,
+            "input_dim": 1,
+            "breakpoints": [[0, 0], [1, 1], [2, 2], [3, 0]],
+        },
+    ),
+    # unbounded pieces of max(x1, x2) with x2 = x1 listed as a line piece of its own
+    "pieces-unbounded": (
+        _layers(([[1, -1], [0, 1], [0, -1]], [0, 0, 0]), ([[1, 1, -1]], [0])),
+        _pieces(
+            [
+                {"A": [[-1, 1]], "b": [0], "w": [[1, 0]], "c": [0]},
+                {"A": [[1, -1]], "b": [0], "w": [[0, 1]], "c": [0]},
+                {"A": [[1, -1], [-1, 1]], "b": [0, 0], "w": [["1/2", "1/2"]], "c": [0]},
+            ],
+            2,
+        ),
+    ),
+}
+DOMAINS = {"R": None, "box": "box", "polyhedron": "polyhedron"}
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_certifies_and_checks(kind, domain):
+    make_net, target = KINDS[kind]
+    net = make_net()
+    n = net.input_dim
+    dom = {
+        "R": None,
+        "box": {"box": [[-2, "3/2"]] * n},
+        "polyhedron": {
+            "A": [[-1] * n, [1] + [0] * (n - 1), *([[0, 1]] if n > 1 else [])],
+            "b": [1, 2, 2][: n + 1],
+        },
+    }[domain]
+    v = certify(net, target, dom, cross_check="z3")  # z3 encodes the target from its definition
+    assert v.holds is True
+    rep = check_certificate(v.certificate())
+    assert rep.valid, rep.reason
+
+
+def test_pinwheel_center_cannot_be_left_out():
+    """Four pieces wound around the unit square B (a pinwheel: every edge of B is part of a longer
+    edge of one outer piece), and B itself.  If a region were labelled by its piece alone, the
+    four outer regions' facets could each be vouched for by a point beyond B's corner, and a
+    certificate leaving B out would pass.  Labels carry the side of every hyperplane of the
+    pieces instead (x1 = 0, x1 = 1, x2 = 0, x2 = 1: 3 x 3 = 9 cells), so the cells next to B
+    have facets that lie entirely against it."""
+    pinwheel = [
+        {"A": [[1, 0], [0, 1]], "b": [0, 1]},  # x1 <= 0, x2 <= 1
+        {"A": [[0, 1], [-1, 0]], "b": [0, 0]},  # x2 <= 0, x1 >= 0
+        {"A": [[-1, 0], [0, -1]], "b": [-1, 0]},  # x1 >= 1, x2 >= 0
+        {"A": [[0, -1], [1, 0]], "b": [-1, 1]},  # x2 >= 1, x1 <= 1
+        {"A": [[-1, 0], [1, 0], [0, -1], [0, 1]], "b": [0, 1, 0, 1]},  # B = [0, 1]^2
+    ]
+    target = _pieces([{**p, "w": [[1, -1]], "c": [2]} for p in pinwheel], 2)
+    net = Network.from_layers([([[1, -1]], [2])], ["linear"])  # x1 - x2 + 2, like every piece
+    cert = certify(net, target).certificate()
+    assert len(cert["regions"]) == 9 and check_certificate(cert).valid
+    centre = next(k for k, r in enumerate(cert["regions"]) if r["piece"] == 4)
+    # the cut bits of B: x1 > 0 (1), x1 < 1 (0), x2 > 0 (1), x2 < 1 (0) in the sorted cuts
+    # x1 <= 0, x1 <= 1, x2 <= 0, x2 <= 1
+    assert cert["regions"][centre]["target"] == "1010"
+    del cert["regions"][centre]
+    for reg in cert["regions"]:
+        for f in reg["facets"]:
+            f["neighbour"] -= f["neighbour"] > centre  # the facets into B now name another region
+    rep = check_certificate(cert)
+    _assert_rejected(
+        rep, re.compile(r"region \d+: (across row .* lies another region|row .* names no valid)")
+    )

@@ -150,7 +150,7 @@ def test_certificate_then_check(cli, tmp_path, max3):
     r = cli("certify", max3, "--expr", "max(0, x1, x2)", "--box", "-1", "1", "--certificate", str(cert))
     assert r.returncode == 0, r.stderr
     data = json.loads(cert.read_text())
-    assert data["format"] == "exactpwl.certificate" and data["version"] == 1
+    assert data["format"] == "exactpwl.certificate" and data["version"] == 2
     r = cli("check", str(cert))
     assert r.returncode == 0, r.stdout + r.stderr
     r = cli("check", str(cert), "--json")
@@ -326,6 +326,18 @@ BAD_TARGETS = [
             ],
         ),
     ),
+    (
+        "a point piece that disagrees (issue 7)",
+        1,
+        pwl(
+            1,
+            pieces=[
+                {"A": [[1], [-1]], "b": [0, 0], "w": [[0]], "c": [5]},
+                {"A": [[1]], "b": [0], "w": [[0]], "c": [0]},
+                {"A": [[-1]], "b": [0], "w": [[1]], "c": [0]},
+            ],
+        ),
+    ),
     ("input_dim of the expr", 1, pwl(1, expr="x1 + x2")),
     ("target has 1 input, network 2", 2, pwl(1, expr="x1")),
     ("target has 2 outputs", 2, pwl(2, expr=["x1", "x2"])),
@@ -351,6 +363,18 @@ def test_bad_target_file(cli, tmp_path, name, n, target):
     tfile = write(tmp_path, "t.json", target)
     r = cli("certify", net, tfile, "--box", "-1", "1")
     assert_bad_input(r)
+
+
+def test_point_piece_that_disagrees_names_the_point(cli, tmp_path):
+    # issue 7: relu(x) as two half-lines plus the point {0} with value 5; on all of R, with z3
+    target = next(t for name, _, t in BAD_TARGETS if name.startswith("a point piece"))
+    net = write(tmp_path, "net.json", net_json(RELU))
+    tfile = write(tmp_path, "t.json", target)
+    for extra in ([], ["--cross-check", "z3"], ["--certificate", str(tmp_path / "c.json")]):
+        r = cli("certify", net, tfile, *extra)
+        assert_bad_input(r)
+        assert "both hold at (0) and disagree there (5 against 0)" in r.stderr
+    assert not (tmp_path / "c.json").exists()
 
 
 def test_pieces_error_names_the_point(cli, tmp_path):

@@ -25,6 +25,7 @@ import pytest
 from flint import fmpq
 
 from exactpwl import expr as X
+from exactpwl.compile import to_network
 from exactpwl.errors import InputError
 from exactpwl.expr import (
     Abs,
@@ -38,7 +39,6 @@ from exactpwl.expr import (
     Var,
     evaluate,
     parse,
-    to_network,
     to_text,
 )
 from exactpwl.network import Network

@@ -98,6 +98,7 @@ def test_breakpoints_changed_value_is_local():
 SQUARE = [[0, 0], [1, 0], [0, 1], [1, 1]]
 # split by the diagonal x1 = x2: vertex values 0, 1, 1, 0 interpolate |x1 - x2|
 DIAG = [[0, 1, 3], [0, 2, 3]]
+SQUARE_BOX = {"box": [[0, 1], [0, 1]]}
 ABS_DIFF = [([[1, -1], [-1, 1]], [0, 0]), ([[1, 1]], [0])]
 
 
@@ -443,17 +444,44 @@ def test_overlapping_simplices():
 @pytest.mark.parametrize(
     "points, simplices",
     [
-        ([[0, 0], [1, 0], [2, 0], [0, 1]], [[0, 1, 2]]),  # three points on a line
-        ([[0, 0], [1, 1], ["1/2", "0.5"], [0, 1]], [[0, 1, 2], [0, 1, 3]]),  # collinear, with decimals
-        ([[0], [0]], [[0, 1]]),  # 1-D: a segment of length 0
         (SQUARE, [[0, 1, 1]]),  # a repeated vertex
         (SQUARE, [[0, 1]]),  # too few vertices
         (SQUARE, [[0, 1, 4]]),  # index out of range
     ],
 )
-def test_degenerate_or_malformed_simplices(points, simplices):
+def test_malformed_simplices(points, simplices):
     with pytest.raises(InputError):
         PWL.from_triangulation(points, simplices, [0] * len(points))
+
+
+@pytest.mark.parametrize(
+    "points, simplices, values",
+    [
+        ([[0, 0], [1, 0], [2, 0], [0, 1]], [[0, 1, 2]], [0, 1, 0, 0]),  # on a line: 0, 1, 0
+        # (1/2, 1/2) halves the segment (0, 0) -- (1, 1): an affine value there is 1, not 3
+        ([[0, 0], [1, 1], ["1/2", "0.5"], [0, 1]], [[0, 1, 2], [0, 1, 3]], [0, 2, 3, 0]),
+        ([[0], [0]], [[0, 1]], [0, 1]),  # 1-D: one point with two values
+    ],
+)
+def test_degenerate_simplex_whose_values_are_not_affine(points, simplices, values):
+    with pytest.raises(InputError, match="simplex 1: .*not affine"):
+        PWL.from_triangulation(points, simplices, values)
+
+
+def test_degenerate_simplex_with_affine_values_is_read():
+    # the same shapes with values of an affine function (x1 on the line x2 = 0, 2 x1 on the
+    # diagonal, the constant 7 at the point 0): no facets, and evaluated by that function
+    line = PWL.from_triangulation([[0, 0], [1, 0], [2, 0], [0, 1]], [[0, 1, 2]], [0, 1, 2, 0])
+    assert line.pieces[0].rows is None and line(["3/2", 0]) == [F(3, 2)]
+    with pytest.raises(InputError):
+        line(["1/2", "1/2"])  # off the segment: outside every simplex
+    diag = PWL.from_triangulation(
+        [[0, 0], [1, 1], ["1/2", "0.5"], [0, 1]], [[0, 1, 2], [0, 1, 3]], [0, 2, 1, 0]
+    )
+    assert diag.pieces[0].rows is None and diag.pieces[1].rows is not None
+    assert diag(["1/4", "1/4"]) == [F(1, 2)]  # in both simplices: 2 x1 on the diagonal
+    point = PWL.from_triangulation([[0], [0]], [[0, 1]], [7, 7])
+    assert point([0]) == [7]
 
 
 def test_pieces_not_covering_names_a_point():
@@ -504,7 +532,7 @@ def test_pieces_not_covering_names_a_point():
 def test_discontinuous_pieces_are_bad_input(pieces, n, net, on_jump):
     # FORMATS.md: the pieces must agree where they meet; a check names the place where they do
     # not.  A discontinuous target is bad input, not something to refute a network against.
-    with pytest.raises(InputError, match="continuous") as e:
+    with pytest.raises(InputError, match="disagree") as e:
         certify(net_of(net), PWL.from_pieces(pieces, n), {"box": [[-1, 1]] * n})
     assert on_jump(named_point(str(e.value)))
 
@@ -520,10 +548,119 @@ OVERLAP = [  # {x <= 1}: x and {x >= 0}: 0 overlap on [0, 1] with different maps
 def test_overlapping_pieces_with_different_maps_are_bad_input(domain):
     # the network is x, which matches piece 1 wherever piece 1 alone holds; on [0, 1] the two
     # pieces claim different values: bad input, whatever else the walk meets
-    with pytest.raises(InputError, match="overlap") as e:
+    with pytest.raises(InputError, match="disagree") as e:
         certify(net_of(IDENTITY), PWL.from_pieces(OVERLAP, 1), domain)
     (x,) = named_point(str(e.value))
-    assert 0 < x < 1
+    assert 0 < x <= 1  # both pieces hold (x <= 1, x >= 0) and x != 0
+    assert f"({x} against 0)" in str(e.value)
+
+
+# ============================================================================ lower-dimensional pieces
+# FORMATS.md: pieces must agree where they meet, whatever their dimension.  A piece that is a
+# point, a segment or a half-line and disagrees with its neighbours is bad input naming a point
+# where two pieces both hold and differ; one that agrees is fine (and its certificate checks).
+
+
+def issue_pieces(at_zero) -> list:
+    """Issue 7: relu(x) as two half-lines, plus the point {0} with value ``at_zero``."""
+    return [
+        {"A": [[1], [-1]], "b": [0, 0], "w": [[0]], "c": [at_zero]},
+        {"A": [[1]], "b": [0], "w": [[0]], "c": [0]},
+        {"A": [[-1]], "b": [0], "w": [[1]], "c": [0]},
+    ]
+
+
+@pytest.mark.parametrize("domain", [None, {"box": [[-1, 1]]}])
+def test_point_piece_that_disagrees_is_bad_input(domain):
+    # at x = 0 the point piece says 5, the half-line x <= 0 says 0 (and x >= 0 says 0 too)
+    with pytest.raises(InputError, match="disagree") as e:
+        certify(net_of(RELU), PWL.from_pieces(issue_pieces(5), 1), domain)
+    assert named_point(str(e.value)) == (0,)
+    assert "(5 against 0)" in str(e.value)
+
+
+def test_point_piece_that_agrees_is_fine():
+    # the same pieces with value 0 = relu(0) at the point: certified, z3 agrees, the certificate checks
+    for domain in (None, {"box": [[-1, 1]]}, {"A": [[1], [-2]], "b": [3, 1]}):
+        assert certified(net_of(RELU), PWL.from_pieces(issue_pieces(0), 1), domain)
+
+
+def test_z3_finds_the_disagreeing_point():
+    from exactpwl.smt import z3_counterexample, z3_differs
+
+    # the only point where two pieces both hold and differ is x = 0 (5 against 0)
+    assert z3_counterexample(net_of(RELU), PWL.from_pieces(issue_pieces(5), 1)) == (F(0),)
+    assert z3_differs(net_of(RELU), PWL.from_pieces(issue_pieces(0), 1)) is False
+
+
+# 2-D: relu(x1) as the half-planes x1 <= 0 (value 0) and x1 >= 0 (value x1), plus a piece on the
+# line x1 = 0: there both half-planes give 0
+HALF_PLANES = [
+    {"A": [[1, 0]], "b": [0], "w": [[0, 0]], "c": [0]},
+    {"A": [[-1, 0]], "b": [0], "w": [[1, 0]], "c": [0]},
+]
+RELU_X1 = [([[1, 0]], [0]), ([[1]], [0])]
+SEGMENT = {"A": [[1, 0], [-1, 0], [0, 1], [0, -1]], "b": [0, 0, 1, 0]}  # x1 = 0, 0 <= x2 <= 1
+HALF_LINE = {"A": [[1, 0], [-1, 0], [0, -1]], "b": [0, 0, 0]}  # x1 = 0, x2 >= 0
+
+
+@pytest.mark.parametrize("shape", [SEGMENT, HALF_LINE])
+@pytest.mark.parametrize("domain", [None, {"box": [[-1, 1], [-1, 1]]}])
+def test_segment_or_half_line_piece_that_disagrees(shape, domain):
+    # value x2 on the piece: differs from 0 wherever x2 > 0 on it
+    pieces = [*HALF_PLANES, {**shape, "w": [[0, 1]], "c": [0]}]
+    with pytest.raises(InputError, match="disagree") as e:
+        certify(net_of(RELU_X1), PWL.from_pieces(pieces, 2), domain)
+    x1, x2 = named_point(str(e.value))
+    top = 1 if shape is SEGMENT or domain else None
+    assert x1 == 0 and x2 > 0 and (top is None or x2 <= top)
+    assert f"({x2} against 0)" in str(e.value) or f"(0 against {x2})" in str(e.value)
+
+
+@pytest.mark.parametrize("shape", [SEGMENT, HALF_LINE])
+def test_segment_or_half_line_piece_that_agrees(shape):
+    # value 3 x1 on the line x1 = 0 is 0 there, like both half-planes
+    pieces = [*HALF_PLANES, {**shape, "w": [[3, 0]], "c": [0]}]
+    for domain in (None, {"box": [[-1, 1], [-1, 1]]}, {"A": [[1, 1], [-1, 0], [0, -1]], "b": [1, 1, 1]}):
+        assert certified(net_of(RELU_X1), PWL.from_pieces(pieces, 2), domain)
+
+
+def diagonal_triangulation(value, points=((0, 0), (1, 1), ("1/2", "1/2"))) -> PWL:
+    """|x1 - x2| on the unit square (two triangles along the diagonal) and a degenerate simplex on
+    the diagonal through copies of ``points`` with ``value`` at each (|x1 - x2| is 0 there)."""
+    pts = [*SQUARE, *[list(p) for p in points]]
+    simplices = [[0, 1, 3], [0, 2, 3], [4, 5, 6]]
+    return PWL.from_triangulation(pts, simplices, [0, 1, 1, 0, value, value, value])
+
+
+def test_degenerate_simplex_that_agrees():
+    t = diagonal_triangulation(0)
+    assert t.pieces[2].rows is None
+    for domain in ({"box": [[0, 1], [0, 1]]}, {"A": [[-1, 0], [0, -1], [1, 1]], "b": [0, 0, 1]}):
+        assert certified(net_of(ABS_DIFF), t, domain)
+    # the segment may also stick out of the square, where no full simplex holds: it meets none there
+    assert certified(net_of(ABS_DIFF), diagonal_triangulation(0, ((-1, -1), (1, 1), (0, 0))), SQUARE_BOX)
+
+
+def test_degenerate_simplex_that_disagrees():
+    t = diagonal_triangulation(1)  # affine on the diagonal (constant 1), but |x1 - x2| is 0 there
+    with pytest.raises(InputError, match="simplices . and 3 .*disagree") as e:
+        certify(net_of(ABS_DIFF), t, SQUARE_BOX)
+    x1, x2 = named_point(str(e.value))
+    assert x1 == x2 and 0 <= x1 <= 1 and "(0 against 1)" in str(e.value)
+    from exactpwl.smt import z3_differs
+
+    assert z3_differs(net_of(ABS_DIFF), t, SQUARE_BOX) is True
+
+
+def test_degenerate_simplex_in_one_dimension():
+    # 1-D: a simplex is a segment; two copies of the point 1 make a degenerate simplex {1}
+    pts, simplices = [[0], [1], [2], [1], [1]], [[0, 1], [1, 2], [3, 4]]
+    tent = [([[1], [1]], [0, -1]), ([[1, -2]], [0])]  # relu(x) - 2 relu(x - 1): 0, 1, 0 at 0, 1, 2
+    assert certified(net_of(tent), PWL.from_triangulation(pts, simplices, [0, 1, 0, 1, 1]), {"box": [[0, 2]]})
+    with pytest.raises(InputError, match="disagree") as e:
+        certify(net_of(tent), PWL.from_triangulation(pts, simplices, [0, 1, 0, 2, 2]), {"box": [[0, 2]]})
+    assert named_point(str(e.value)) == (1,)
 
 
 def test_wrong_dimensions():

@@ -55,6 +55,8 @@ def lattice_form(target: PWL) -> dict[str, Any]:
     index: dict[tuple, int] = {}
     piece_map, piece_vertices = [], []
     for k, p in enumerate(target.pieces):
+        if p.rows is None:  # a degenerate simplex is no linear piece of the function
+            continue
         key = (tuple(p.W.entries()), p.c[0, 0])
         if key not in index:
             index[key] = len(maps)

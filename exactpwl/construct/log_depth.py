@@ -121,10 +121,12 @@ def _generators(rows: Sequence, n: int) -> tuple[list[tuple[fmpq, ...]], list[tu
 def _pieces(t: PWL) -> tuple[list[tuple[Sequence, Form]], bool]:
     """(rows, affine map) of every linear piece, and whether the pieces were given (not computed)."""
     if t.pieces is not None:
-        return [(p.rows, (list(p.W.entries()), p.c[0, 0])) for p in t.pieces], True
+        pieces = [p for p in t.pieces if p.rows is not None]  # a degenerate simplex is no linear piece
+        return [(p.rows, (list(p.W.entries()), p.c[0, 0])) for p in pieces], True
+    from ..compile import compile_target
     from ..region_graph import regions
 
-    g = regions(t.network, None)
+    g = regions(compile_target(t), None)
     return [(r.inequalities, (list(r.W.entries()), r.c[0, 0])) for r in g], False
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from flint import fmpq_mat
 
+from ..compile import compile_target
 from ..errors import InputError
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
@@ -255,7 +256,7 @@ def shared_function(targets: Any, input_dim: int | None = None) -> Construction:
     """
     if isinstance(targets, (list, tuple)):
         pwls = [_as_pwl(t, input_dim) for t in targets]
-        if any(p.network is None for p in pwls):
+        if any(p.pieces is not None for p in pwls):
             raise InputError("targets: a list of targets needs expression, breakpoint or network targets")
         analyses = [analyse_kinks(p) for p in pwls]
         per_output = []
@@ -264,7 +265,7 @@ def shared_function(targets: Any, input_dim: int | None = None) -> Construction:
                 per_output.append(
                     ({(q.normal, q.offset): q.jump[k] for q in an.kinks if q.jump[k] != 0}, an.A[k], an.d[k])
                 )
-        target = PWL.from_network(stack_networks([p.network for p in pwls]))
+        target = PWL.from_network(stack_networks([compile_target(p) for p in pwls]))
     else:
         an = analyse_kinks(targets, input_dim)
         target = an.target

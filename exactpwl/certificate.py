@@ -1,0 +1,201 @@
+"""Writing a certificate (docs/certificate.md, version 2) for a claim that ``certify`` found to hold.
+
+Untrusted, like the walk: it may use anything (the walked regions, exact polyhedra, LPs).  It
+reuses the checker's ``Semantics`` to name regions by their labels, writes what it finds, and
+lets the checker judge.  In particular it does not re-verify that the network's map equals the
+target's on a region: a false "holds" (say, from a broken compiler) gives a certificate that
+``exactpwl check`` rejects.
+
+``pair_proofs`` also serves ``certify``'s validation of pieces targets: two pieces that both
+hold at a point of the domain and differ there are bad input, and the error names that point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from flint import fmpq, fmpq_mat
+
+from . import lp
+from .check import VERSION, Semantics, label_key
+from .errors import InputError
+from .numbers import format_number, primitive_row
+from .polyhedron import describe
+from .region_graph import Region, RegionGraph
+
+if TYPE_CHECKING:
+    from .verdict import Verdict
+
+__all__ = ["write", "pair_proofs"]
+
+FORMAT = "exactpwl.certificate"
+
+
+def write(v: Verdict) -> dict:
+    """The certificate of a verdict that holds: one region per label met by the walk."""
+    g = v.graph
+    dom_rows = list(g.domain.rows) if g.domain is not None else []
+    sem = Semantics(v.network, v.target, dom_rows)
+    labels: dict[str, list] = {}
+    walked: dict[str, list[Region]] = {}
+    for region in g:
+        label = sem.label(region.interior_point)
+        key = label_key(label)
+        labels.setdefault(key, label)
+        walked.setdefault(key, []).append(region)
+    index = {key: i for i, key in enumerate(labels)}
+    number = {r.pattern: index[key] for key, regs in walked.items() for r in regs}  # of each walked region
+    cert: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "claim": "network == target on domain",
+        "network": v.network.to_dict(),
+        "target": v.target.data,
+        "domain": None
+        if g.domain is None
+        else {"A": [list(map(str, a)) for a, _ in dom_rows], "b": [str(b) for _, b in dom_rows]},
+        "regions": [
+            _region(sem, label, walked[key], g, index, number, set(dom_rows)) for key, label in labels.items()
+        ],
+    }
+    if v.target.pieces is not None:
+        cert["pairs"] = v.pairs
+    return cert
+
+
+def _region(
+    sem: Semantics,
+    label: list,
+    walked: list[Region],
+    g: RegionGraph,
+    index: dict[str, int],
+    number: dict[tuple, int],
+    domain: set,
+) -> dict:
+    """A label's region: witness, facets with the label across, Farkas proofs of the other rows.
+
+    When the walk met the label in one region only, that region is the label's polyhedron, and
+    the walk already knows its facets, a point in each, the region across (its edges) and an
+    interior point.  Otherwise one exact double-description call finds facets, points and an
+    interior point, and the label across each facet is evaluated at ``point + e a``.
+    """
+    rows, _, target_forms = sem.region(label)
+    across: dict = {}
+    if len(walked) == 1:
+        region = walked[0]
+        interior = region.interior_point
+        points: dict = dict.fromkeys(region.inequalities)  # domain facets need no point
+        for q, d in g.graph[region.pattern].items():
+            a, b = d["hyperplane"]  # the row of the side that found the edge; the other has (-a, -b)
+            row = (a, b) if (a, b) in points else (tuple(-v for v in a), -b)
+            points[row], across[row] = d["point"], number[q]
+    else:
+        desc = describe(rows, sem.n)
+        if desc.interior is None:
+            raise AssertionError(
+                f"certificate: the region of label {label_key(label)} is not full-dimensional"
+            )
+        interior = desc.interior
+        points = {rows[k]: p for k, p in zip(desc.facets, desc.facet_points)}
+    facet_rows = list(points)
+    position = {r: i for i, r in enumerate(rows)}
+    facets, redundant = [], []
+    for r in rows:
+        if r in domain:
+            continue
+        entry: dict[str, Any] = {"a": [str(v) for v in r[0]], "b": str(r[1])}
+        if points.get(r) is not None:
+            if r not in across:
+                key = label_key(sem.label(points[r], [list(r[0])]))
+                if key not in index:  # the walk missed a region: an internal error, never a certificate
+                    raise AssertionError(
+                        f"certificate: across row {r} of {label_key(label)} lies {key}, not walked"
+                    )
+                across[r] = index[key]
+            entry.update(neighbour=across[r], point=[format_number(v) for v in points[r]])
+            facets.append(entry)
+        else:
+            sub = [f for f in facet_rows if f != r] + [r]
+            y = lp.redundancy_certificate(sub, len(sub) - 1)
+            if y is None:  # cannot happen: a row that is not a facet is implied by the facets
+                raise AssertionError(
+                    f"certificate: row {r} of {label_key(label)} is neither a facet nor redundant"
+                )
+            entry["multipliers"] = [[position[sub[j]], format_number(val)] for j, val in sorted(y.items())]
+            redundant.append(entry)
+    out = {
+        "pattern": label[0],
+        "target": label[1],
+        "point": [format_number(v) for v in interior],
+        "facets": facets,
+        "redundant": redundant,
+    }
+    if target_forms is None:  # pieces: the first full-dimensional piece whose rows are all the region's
+        rowset = set(rows)
+        out["piece"] = next(
+            k
+            for k, p in enumerate(sem.target.pieces)
+            if p.rows is not None and all(r in rowset or (not any(r[0]) and r[1] >= 0) for r in p.rows)
+        )
+    return out
+
+
+def pair_proofs(sem: Semantics) -> list[dict]:
+    """For every two pieces (and a degenerate simplex with itself): Farkas multipliers proving
+    that they do not meet on the domain, or that they agree wherever both hold in it.
+
+    Raises ``InputError`` naming a rational point of the domain where two pieces both hold and
+    differ (the target is not a function there: bad input, not a refutation).
+    """
+    pieces = sem.target.pieces
+    out = []
+    for i in range(len(pieces)):
+        for j in range(i if pieces[i].rows is None else i + 1, len(pieces)):
+            rows, diff, to_x = sem.pair_system(i, j)
+            y = lp.emptiness_certificate(rows)
+            if y is not None:
+                out.append({"pieces": [i, j], "empty": _multipliers(y)})
+                continue
+            proofs = []
+            for d in diff:
+                for sign in (1, -1):
+                    goal = primitive_row([sign * v for v in d[:-1]], -sign * d[-1])
+                    y = lp.redundancy_certificate([*rows, goal], len(rows))
+                    if y is None:
+                        raise InputError(_disagreement(sem, i, j, rows, goal, to_x))
+                    proofs.append(_multipliers(y))
+            out.append({"pieces": [i, j], "agree": proofs})
+    return out
+
+
+def _multipliers(y: dict) -> list:
+    return [[j, format_number(v)] for j, v in sorted(y.items())]
+
+
+def _disagreement(sem: Semantics, i: int, j: int, rows: list, goal: tuple, to_x: Sequence) -> str:
+    """The message naming a point where pieces i and j both hold and differ (verified exactly)."""
+    a, b = goal
+    status, _, v = lp.exact_max([*rows, (a, b + 1)], len(a), a)  # capped: a point with a.v in (b, b + 1]
+    if status != "optimal":
+        raise AssertionError(
+            f"pieces {i + 1} and {j + 1}: no point where they differ, yet no proof they agree"
+        )
+    vq = [fmpq(t.numerator, t.denominator) for t in v]
+    x = [sum((c * t for c, t in zip(form, vq)), fmpq(0)) for form in to_x]
+    pi, pj = sem.target.pieces[i], sem.target.pieces[j]
+    X = fmpq_mat(len(x), 1, x)
+    yi, yj = (pi.W * X + pi.c).entries(), (pj.W * X + pj.c).entries()
+    if not (pi.contains(x) and pj.contains(x) and yi != yj and all(_holds(r, x) for r in sem.domain)):
+        raise AssertionError(f"pieces {i + 1} and {j + 1}: the point found does not separate them")
+    noun = "simplices" if sem.target.kind == "triangulation" else "pieces"
+    show = ", ".join
+    return (
+        f"target: {noun} {i + 1} and {j + 1} both hold at ({show(format_number(t) for t in x)}) and disagree "
+        f"there ({show(format_number(t) for t in yi)} against {show(format_number(t) for t in yj)})"
+    )
+
+
+def _holds(row: tuple, x: Sequence[fmpq]) -> bool:
+    a, b = row
+    return sum((ai * xi for ai, xi in zip(a, x)), fmpq(0)) <= b
