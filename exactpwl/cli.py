@@ -109,10 +109,27 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--json", action="store_true", help="print one JSON object")
     sh.add_argument("-o", "--output", metavar="NET", help="write the minimal network (when there is one)")
 
-    pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
+    pl = sub.add_parser("plot", help="draw the regions of a network with 1 or 2 inputs, or of a slice")
     pl.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
-    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
-    pl.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
+    pl.add_argument("target", nargs="?", help="a target to overlay and certify on the box (as for certify)")
+    pl.add_argument(
+        "--expr", action="append", metavar="EXPR", help="the target as an expression; once per output"
+    )
+    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^k")
+    pl.add_argument("--mark", nargs="+", metavar="X", help="mark this input point (exact numbers)")
+    pl.add_argument("--point", nargs="+", metavar="X", help="draw the slice through this input point")
+    pl.add_argument(
+        "--direction",
+        nargs="+",
+        action="append",
+        metavar="U",
+        help="direction of the slice (once for a line, twice for a plane)",
+    )
+    pl.add_argument(
+        "--colour", choices=["region", "piece"], default="region", help="one colour per region or piece"
+    )
+    pl.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .svg or .pdf")
+    _progress_flags(pl)
 
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
@@ -230,18 +247,26 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_certify(args: argparse.Namespace) -> int:
+def _target(args: argparse.Namespace, n: int):
+    """The TARGET file (exactpwl.pwl JSON, a network file, .onnx) or the --expr texts, or None."""
     from .pwl import PWL
+
+    if args.target and args.expr:
+        raise InputError("usage: give either a TARGET file or --expr (not both)")
+    if args.target:
+        return Network.load(args.target) if args.target.lower().endswith(".onnx") else PWL.load(args.target)
+    if args.expr:
+        return PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
+    return None
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
     from .verdict import certify
 
     net = Network.load(args.net)
     if (args.target is None) == (args.expr is None):
         raise InputError("usage: give either a TARGET file or --expr (not both)")
-    target = (
-        (Network.load(args.target) if args.target.lower().endswith(".onnx") else PWL.load(args.target))
-        if args.target
-        else PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], net.input_dim)
-    )
+    target = _target(args, net.input_dim)
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
@@ -387,16 +412,47 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plot import drawable_box, picture_format, plot_regions
+    from .slices import plane
 
     net = Network.load(args.net)
+    P = None
+    if (args.point is None) != (args.direction is None):
+        raise InputError("usage: a slice needs --point and --direction (once or twice)")
+    if args.point is not None:
+        P = plane(args.point, args.direction, net.input_dim)
+    k = P.k if P is not None else net.input_dim
     lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
     if not lo < hi:
         raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
-    bounds = drawable_box([(lo, hi)] * net.input_dim, "--box")
+    bounds = drawable_box([(lo, hi)] * k, "--box")
     picture_format(args.output, "-o")
     _writable(args.output, "-o")
-    d = plot_regions(net, bounds, args.output)
+    target = _target(args, net.input_dim)
+    mark = [parse_number(v, f"--mark, coordinate {i + 1}") for i, v in enumerate(args.mark or [])] or None
+    with tracked("regions", _show(args)) as progress:
+        d = plot_regions(
+            net,
+            bounds,
+            args.output,
+            target=target,
+            mark=mark,
+            plane=P,
+            colour_by=args.colour,
+            progress=progress,
+        )
     print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
+    if target is not None:
+        cx = d["counterexample"]
+        if d["holds"]:
+            print("holds: the network equals the target on the box" + (" of the slice" if P else ""))
+        elif cx is not None:
+            print("refuted: the network and the target differ (marked)")
+            print("  x      = (" + ", ".join(format_number(t) for t in cx["x"]) + ")")
+            if P is not None:
+                coords = "(s, t)" if P.k == 2 else "s     "
+                print(f"  {coords} = (" + ", ".join(format_number(t) for t in cx["plane"]) + ")")
+            print("  network: " + ", ".join(format_number(t) for t in cx["network"]))
+            print("  target:  " + ", ".join(format_number(t) for t in cx["target"]))
     return EXIT_OK
 
 
