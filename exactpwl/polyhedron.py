@@ -320,6 +320,19 @@ def corners(rows: Sequence[Row], n: int) -> list[Point]:
     return [tuple(fmpq(int(v), int(g.divisor())) for v in g.coefficients()) for g in gens if g.is_point()]
 
 
+def recession_rays(rows: Sequence[Row], n: int) -> list[list[int]]:
+    """Integer generators of the recession cone ``{d : a.d <= 0}``: its rays, and each line both ways."""
+    P = _ppl_polyhedron([(a, 0) for a, _ in dedupe(rows)[0]], n)
+    out: list[list[int]] = []
+    for g in P.minimized_generators():
+        v = [int(x) for x in g.coefficients()]
+        if g.is_ray():
+            out.append(v)
+        elif g.is_line():
+            out += [v, [-x for x in v]]
+    return out
+
+
 def implied(rows: Sequence[Row], c: Cell) -> list[bool]:
     """For each row, whether every point of the cell satisfies it (so the cell implies the row).
 

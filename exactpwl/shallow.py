@@ -67,7 +67,7 @@ from .errors import CapReached, InputError
 from .lp import Row
 from .network import Network
 from .numbers import format_number, primitive_row, to_fmpq, to_fraction
-from .polyhedron import Polyhedron, as_domain, cell, linear_text, relation_text
+from .polyhedron import Polyhedron, as_domain, linear_text, recession_rays, relation_text
 from .pwl import PWL
 from .region_graph import Region, regions
 from .verdict import piece_of, validate_pieces
@@ -601,14 +601,6 @@ def _scaled(vectors: list[list[Fraction]]) -> list[tuple[int, ...]]:
     return [tuple(int(x * L) for x in v) for v in vectors]
 
 
-def _recession_rays(dom: Polyhedron) -> list[list[int]]:
-    """Generators (rays, and lines both ways) of the recession cone of D."""
-    _, G = cell([(a, 0) for a, _ in dom.rows], dom.dim)
-    n = dom.dim
-    cols = [[int(G[i, j]) for i in range(n + 1)] for j in range(G.ncols())]
-    return [c[:n] for c in cols if c[n] == 0 and any(c[:n])]
-
-
 def _affine_on(g: Sequence[Fraction], rays: list[list[int]] | None) -> bool:
     """Whether one unit can be ``g.x + const`` on D: g.x bounded below or above on D.
 
@@ -846,7 +838,7 @@ def shallow(f: Any, domain: Any = None, input_dim: int | None = None) -> Shallow
         return Shallow(False, n, m, dom, src.target, witness=found)
     an = found
     bounded = dom is not None and dom.is_bounded()
-    rays = None if (dom is None or bounded) else _recession_rays(dom)
+    rays = None if (dom is None or bounded) else recession_rays(dom.rows, dom.dim)
     if m == 1:
         plan = _plan_one_output(an, rays, dom is None)
     elif dom is None or bounded:

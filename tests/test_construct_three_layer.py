@@ -156,7 +156,7 @@ def test_pieces_target() -> None:
 
 def test_target_not_defined_everywhere_is_refused() -> None:
     t = PWL.from_pieces([{"A": [[1, 0]], "b": [0], "w": [[1, 0]], "c": [0]}], 2)
-    with pytest.raises(InputError, match=r"not defined on all of the domain \(no piece contains \(1, 0\)\)"):
+    with pytest.raises(InputError, match=r"the pieces do not cover the domain; no piece contains \(1, 0\)"):
         three_layer(t)
 
 

@@ -444,9 +444,11 @@ def test_pieces_target():
 
 
 def test_bad_input():
-    with pytest.raises(InputError, match="not defined on all of the domain"):
+    with pytest.raises(InputError, match="the pieces do not cover the domain"):
         shallow(PWL.from_pieces([{"A": [[1, 0]], "b": [0], "w": [[1, 0]], "c": [0]}], 2))
-    with pytest.raises(InputError, match="not continuous"):
+    with pytest.raises(
+        InputError, match=r"pieces 1 and 2 both hold at \(0\) and disagree there \(0 against 1\)"
+    ):
         shallow(
             PWL.from_pieces(
                 [{"A": [[1]], "b": [0], "w": [[0]], "c": [0]}, {"A": [[-1]], "b": [0], "w": [[0]], "c": [1]}],

@@ -72,7 +72,7 @@ def check(pts: tuple[tuple[Fraction, Fraction], ...], mutant: bool = False) -> W
             return value_witness(f"{RESULT}: {MUTANT}", net, cx.x, cx.target, target.data, domain)
         return None
     claim = f"{RESULT}: {STATEMENT}"
-    h, g = hinge([list(p) for p in pts]), segment([list(p) for p in pts])
+    h, g = hinge([list(p) for p in pts], tails=False), segment([list(p) for p in pts])
     right = {"A": [[-1]], "b": [str(-pts[0][0])]}  # x >= a
     for net, dom in ((h.network, domain), (h.network, right), (g.network, domain)):
         v = certify(net, target, dom)

@@ -22,7 +22,7 @@ from flint import fmpq_mat
 
 from ..construct.deep import transmit
 from ..network import Network
-from ..numbers import to_fraction
+from ..numbers import to_fmpq, to_fraction
 from ..ranks import rank
 from ..verdict import certify
 from . import Witness, value_witness
@@ -79,8 +79,10 @@ def check(case: tuple, mutant: bool = False) -> Witness | None:
         )
     c = transmit(A, B, k)
     claim = f"{RESULT}: {STATEMENT}"
+    first = c.network.layers[0]
     for corner in itertools.product((-B, B), repeat=n):
-        if min(c.network.preactivations(list(corner))[0]) < 1:
+        z = first.weights * fmpq_mat(n, 1, [to_fmpq(v) for v in corner]) + first.biases
+        if min(z.entries()) < 1:
             raise AssertionError(f"{claim}: a first-layer unit is below 1 at the corner {corner}")
     v = c.certify()
     if not v.holds:
