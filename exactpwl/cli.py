@@ -557,7 +557,3 @@ def _expr_values(argv: list[str]) -> list[str]:
             out.append(argv[i])
             i += 1
     return out
-
-
-def entry() -> None:
-    sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import pty
@@ -140,3 +141,26 @@ def test_ctrl_c_stops_cleanly_with_exit_3(command, tmp_path):
     assert m, last
     shown = [int(k) for k in re.findall(r"(\d+) regions found", text)]
     assert int(m.group(1)) >= max(shown) >= 1  # at least what the display had shown
+
+
+def test_ctrl_c_stops_a_parallel_proof_run(tmp_path):
+    # Ctrl-C at a terminal reaches the whole process group, workers included: the pool must not
+    # wait for them (it used to hang), and nothing may print a traceback
+    p = subprocess.Popen(
+        [sys.executable, "-m", "exactpwl", "prove", "--jobs", "2", "--witnesses", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert p.stdout.readline().startswith(b"result")  # the table's header: the run has started
+        time.sleep(1)
+        os.killpg(p.pid, signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 3, err
+    assert err.decode().strip().splitlines()[-1] == "exactpwl: interrupted; nothing is claimed"
+    assert b"Traceback" not in err and b"Process " not in err
