@@ -95,50 +95,31 @@ def plot_regions(
     """
     Figure = _figure_class()
     fmt = picture_format(path)
-    if plane is not None:
-        from .slices import slice_network
-
-        full, net = net, slice_network(net, plane)
-    k = net.input_dim
-    if k not in (1, 2):
-        raise InputError(
-            f"plot: only networks with 1 or 2 inputs can be drawn (this one has {k}; give a plane)"
-        )
-    bounds = drawable_box(bounds or [(-1, 1)] * k)
-    domain = box(bounds)
-    t = None
     if target is not None:
         from .pwl import as_target
 
-        t = as_target(target, full.input_dim if plane is not None else k)
-        if plane is not None:
-            from .slices import slice_target
-
-            t = slice_target(t, plane)
-    y_mark = None
+        target = as_target(target, net.input_dim)
     if mark is not None:
-        y_mark = (
-            plane.coordinates(mark, "mark")
-            if plane is not None
-            else tuple(to_fraction(to_fmpq(v)) for v in mark)
+        mark = tuple(to_fraction(to_fmpq(v, f"mark, coordinate {i + 1}")) for i, v in enumerate(mark))
+    where: dict[str, str] = {}
+    if plane is not None:
+        net, target, mark, where = _on_plane(net, target, mark, plane)
+    k = net.input_dim
+    if k not in (1, 2):
+        raise InputError(
+            f"plot: only networks with 1 or 2 inputs can be drawn (this one has {k}: draw a slice)"
         )
-        if len(y_mark) != k:
-            raise InputError(f"mark: has {len(y_mark)} coordinates, expected {k}")
+    if mark is not None and len(mark) != k:
+        raise InputError(f"mark: has {len(mark)} coordinates, expected {k}")
+    bounds = drawable_box(bounds or [(-1, 1)] * k)
     fig = Figure(figsize=(6, 5 if k == 2 else 4), dpi=DPI)
     ax = fig.subplots()
-    where = {}
-    if plane is not None:
-        where = {
-            "what": f"{full.architecture} on a {'plane' if k == 2 else 'line'}",
-            "coords": "(s, t)" if k == 2 else "s",
-        }
-    out = _render(ax, net, domain, target=t, mark=y_mark, colour_by=colour_by, progress=progress, **where)
-    if plane is not None:
-        ax.set_xlabel("s")
-        ax.set_ylabel("t" if k == 2 else "")
-        if out.get("counterexample") is not None:
-            out["counterexample"]["plane"] = out["counterexample"]["x"]
-            out["counterexample"]["x"] = plane.to_input(out["counterexample"]["x"])
+    out = _render(
+        ax, net, box(bounds), target=target, mark=mark, colour_by=colour_by, progress=progress, **where
+    )
+    if plane is not None and out.get("counterexample") is not None:
+        out["counterexample"]["plane"] = out["counterexample"]["x"]
+        out["counterexample"]["x"] = plane.to_input(out["counterexample"]["x"])
     fig.tight_layout()
     try:
         fig.savefig(path, dpi=DPI, format=fmt)
@@ -166,9 +147,7 @@ def png(obj: Any) -> bytes | None:
     if isinstance(obj, RegionGraph):
         net, domain, kw = obj.net, obj.domain, {"graph": obj}
     else:  # a Verdict
-        cx = obj.counterexample
-        net, domain = obj.network, obj.graph.domain
-        kw = {"target": obj.target, "mark": cx.x if cx is not None else None}
+        net, domain, kw = obj.network, obj.graph.domain, {"target": obj.target, "verdict": obj}
     if net.input_dim not in (1, 2):
         return None
     fig = Figure(figsize=(5, 4.2), dpi=80)
@@ -177,6 +156,19 @@ def png(obj: Any) -> bytes | None:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def _on_plane(net: Network, target: Any, mark: Any, P: Any) -> tuple[Network, Any, Any, dict[str, str]]:
+    """The network, target and mark on the plane (or line), and how the title names them."""
+    from .slices import slice_network, slice_target
+
+    if mark is not None:
+        mark = P.coordinates(mark, "mark")
+    where = {
+        "what": f"{net.architecture} on a {'plane' if P.k == 2 else 'line'}",
+        "coords": "(s, t)" if P.k == 2 else "s",
+    }
+    return slice_network(net, P), None if target is None else slice_target(target, P), mark, where
 
 
 def _figure_class() -> Any:
@@ -195,6 +187,7 @@ def _render(
     *,
     graph: RegionGraph | None = None,
     target: Any = None,
+    verdict: Any = None,
     mark: Sequence[Fraction] | None = None,
     colour_by: str = "region",
     progress: Callable[..., None] | None = None,
@@ -203,7 +196,8 @@ def _render(
 ) -> dict:
     """Regions, then the target and the mark, on ``ax``; returns what was drawn.
 
-    ``what`` names the drawing in the title (default: the architecture), ``coords`` its coordinates.
+    The target is certified on the domain unless its ``verdict`` is given.  ``what`` names the
+    drawing in the title (default: the architecture), ``coords`` its coordinates.
     """
     if colour_by not in ("region", "piece"):
         raise InputError(f"plot: colour_by must be 'region' or 'piece', not {colour_by!r}")
@@ -212,7 +206,7 @@ def _render(
     if target is not None:
         from .verdict import certify
 
-        v = certify(net, target, domain, progress=progress)
+        v = verdict if verdict is not None else certify(net, target, domain, progress=progress)
         out["holds"] = v.holds
         out["counterexample"] = None
         if v.counterexample is not None:
@@ -229,6 +223,9 @@ def _render(
             ax.plot([float(mark[0])] * 2, [float(y), float(target(mark)[0])], color=MARK, linewidth=1)
         xy = (float(mark[0]), float(y if y is not None else mark[1]))
         ax.plot(*xy, marker="x", color=MARK, markersize=12, markeredgewidth=2.5, zorder=5)
+    if coords != "x":  # plane coordinates
+        ax.set_xlabel("s")
+        ax.set_ylabel("t" if net.input_dim == 2 else "")
     ax.set_title(_title(what or net.architecture, coords, net.input_dim, out, target, mark), fontsize=9)
     return out
 
@@ -241,7 +238,7 @@ def _title(what: str, coords: str, k: int, out: dict, target: Any, mark: Sequenc
     if out["holds"]:
         verdict = "the network equals the target here"
     else:
-        verdict = f"refuted at {coords} = {point}" if out["counterexample"] else "the network differs here"
+        verdict = f"refuted at {coords} = {point}" if out["counterexample"] else "not decided (a cap)"
     legend = "target dashed" if k == 1 else "network = target hatched, and dashed on lines"
     return f"{title}\n{legend}; {verdict}"
 
