@@ -6,11 +6,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
+import sys
 import warnings
 from fractions import Fraction
 
 import pytest
-from conftest import need, run_cli
+from conftest import ROOT, need, run_cli
 
 from exactpwl import InputError, Network, certify
 
@@ -234,3 +236,16 @@ def test_cli_reads_the_onnx_export(tmp_path):
     r = run_cli("certify", str(path), str(ref), "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["holds"] is True
+
+
+def test_nothing_imports_torch_or_onnx_until_asked():
+    code = (
+        "import sys, exactpwl, exactpwl.check\n"
+        "from exactpwl.cli import main\n"
+        "main(['regions', 'examples/max3.json', '--json'])\n"
+        "main(['certify', 'examples/max3.json', '--expr', 'max(0, x1, x2)'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'onnx', 'onnxscript', 'tqdm'}))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
