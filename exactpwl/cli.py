@@ -19,7 +19,7 @@ from .errors import InputError
 from .network import Network
 from .numbers import format_number, load_json_file, parse_number
 from .polyhedron import BACKENDS, as_domain, box
-from .progress import Interrupted, tracked
+from .progress import Interrupted, interrupt_between_steps, tracked
 from .region_graph import regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
@@ -517,6 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        interrupt_between_steps()
         args = _parser().parse_args(_expr_values(argv))
         commands = {
             "eval": _cmd_eval,

@@ -12,14 +12,16 @@ needs rich's layout engine.
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
 from .errors import CapReached
 
-__all__ = ["Interrupted", "Progress", "tracked"]
+__all__ = ["Interrupted", "Progress", "tracked", "interrupt_between_steps"]
 
 
 class Interrupted(CapReached):
@@ -55,6 +57,7 @@ class Progress:
         if self._bar is None:
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: every update comes from the run itself
             size = shutil.get_terminal_size()  # 80 x 24 where the terminal tells none (tqdm: 0 x 0, hidden)
             self._bar = tqdm(
                 total=None,
@@ -70,9 +73,9 @@ class Progress:
         self._bar.update(found - self._bar.n)  # tqdm redraws at most ten times a second
 
     def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
+        bar, self._bar = self._bar, None
+        if bar is not None:
+            bar.close()
 
 
 def _is_terminal(stream: Any) -> bool:
@@ -93,3 +96,15 @@ def tracked(what: str = "regions", show: bool | None = None) -> Iterator[Progres
         raise Interrupted(p.found, what) from None
     finally:
         p.close()
+
+
+def interrupt_between_steps() -> None:
+    """Let Ctrl-C raise ``KeyboardInterrupt`` between two steps of Python code, as Python does.
+
+    Importing pplpy installs cysignals' handler, which jumps out of a PPL computation in the
+    middle; the interrupted C++ state can then make the process hang while it exits.  A command
+    line run wants Python's own handler back: a PPL call here takes milliseconds, and the
+    interrupt lands right after it.  Only from the main thread (where handlers live).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

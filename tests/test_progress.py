@@ -110,7 +110,7 @@ def test_ctrl_c_stops_cleanly_with_exit_3(command, tmp_path):
     _random_network(4, [16, 16, 16], seed=4).save(net)
     args = ["regions", str(net)] if command == "regions" else ["certify", str(net), str(net)]
     p = subprocess.Popen(
-        [sys.executable, "-m", "exactpwl", *args, "--box", "-10", "10", "--progress"],
+        [sys.executable, "-X", "faulthandler", "-m", "exactpwl", *args, "--box", "-10", "10", "--progress"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -125,7 +125,13 @@ def test_ctrl_c_stops_cleanly_with_exit_3(command, tmp_path):
             time.sleep(0.05)
         time.sleep(1)
         p.send_signal(signal.SIGINT)
-        p.wait(timeout=60)
+        try:
+            p.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # say where it hangs: faulthandler dumps every thread
+            p.send_signal(signal.SIGABRT)
+            p.wait(timeout=30)
+            reader.join(timeout=10)
+            raise AssertionError(b"".join(err).decode(errors="replace")[-4000:]) from None
         out = p.stdout.read()
     finally:
         p.kill()
