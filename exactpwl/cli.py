@@ -131,6 +131,15 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .svg or .pdf")
     _progress_flags(pl)
 
+    rf = sub.add_parser("refute", help="search a space for the smallest counterexample to a claim")
+    rf.add_argument("file", metavar="FILE.py", help="Python file that defines 'space' and 'claim'")
+    rf.add_argument("--budget", type=int, metavar="N", help="check at most N objects (random: N examples)")
+    rf.add_argument("--seed", type=int, metavar="S", help="seed of the random search (default 0)")
+    rf.add_argument("--random", action="store_true", help="draw random objects (hypothesis) and shrink")
+    rf.add_argument("--json", action="store_true", help="print one JSON object")
+    rf.add_argument("-o", "--output", metavar="WITNESS.json", help="write the report and the witness files")
+    rf.add_argument("--progress", action="store_true", help="report progress on stderr")
+
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
     k.add_argument("--json", action="store_true", help="print one JSON object")
@@ -513,6 +522,50 @@ def _cmd_prove(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_REFUTED
 
 
+def _cmd_refute(args: argparse.Namespace) -> int:
+    """Exit 1 refuted; 0 not refuted (exhausted or budget); 3 some objects undecided (a cap)."""
+    from .conjecture import ClaimError, refute
+    from .conjecture.files import load_conjecture, where
+
+    if args.budget is not None and args.budget < 1:
+        raise InputError("--budget: must be at least 1")
+    c = load_conjecture(args.file)
+
+    def report(tried: int, size: int | None) -> None:
+        of = f" of {size}" if size is not None else ""
+        print(f"\r{tried}{of} objects checked", end="", file=sys.stderr, flush=True)
+
+    try:
+        r = refute(
+            c.claim,
+            c.space,
+            args.budget if args.budget is not None else c.budget,
+            args.seed if args.seed is not None else c.seed,
+            mode="random" if args.random else c.mode,
+            progress=report if args.progress else None,
+            statement=c.statement,
+        )
+    except ClaimError as exc:
+        raise InputError(f"{where(c.path, exc.error)}: {exc}") from None
+    finally:
+        if args.progress:
+            print(file=sys.stderr)
+    written = r.save(args.output) if args.output else []
+    if args.json:
+        print(json.dumps(r.to_json()))
+    else:
+        print(str(r))
+        if written:
+            print("wrote: " + ", ".join(written))
+            nets = [f for f in written if f.endswith(".network.json")]
+            targets = [f for f in written if f.endswith(".target.json")]
+            if len(nets) == 1 and len(targets) == 1:
+                print(f"replay: exactpwl certify {nets[0]} {targets[0]}")
+    if r.refuted:
+        return EXIT_REFUTED
+    return EXIT_CAP if r.undecided else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -528,6 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "plot": _cmd_plot,
             "prove": _cmd_prove,
             "shallow": _cmd_shallow,
+            "refute": _cmd_refute,
         }
         return commands[args.command](args)
     except InputError as exc:
