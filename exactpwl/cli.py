@@ -138,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("--random", action="store_true", help="draw random objects (hypothesis) and shrink")
     rf.add_argument("--json", action="store_true", help="print one JSON object")
     rf.add_argument("-o", "--output", metavar="WITNESS.json", help="write the report and the witness files")
-    rf.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(rf)
 
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
@@ -531,25 +531,19 @@ def _cmd_refute(args: argparse.Namespace) -> int:
         raise InputError("--budget: must be at least 1")
     c = load_conjecture(args.file)
 
-    def report(tried: int, size: int | None) -> None:
-        of = f" of {size}" if size is not None else ""
-        print(f"\r{tried}{of} objects checked", end="", file=sys.stderr, flush=True)
-
     try:
-        r = refute(
-            c.claim,
-            c.space,
-            args.budget if args.budget is not None else c.budget,
-            args.seed if args.seed is not None else c.seed,
-            mode="random" if args.random else c.mode,
-            progress=report if args.progress else None,
-            statement=c.statement,
-        )
+        with tracked("objects", _show(args), verb="checked") as progress:
+            r = refute(
+                c.claim,
+                c.space,
+                args.budget if args.budget is not None else c.budget,
+                args.seed if args.seed is not None else c.seed,
+                mode="random" if args.random else c.mode,
+                progress=lambda tried, size: progress(tried, None, total=size),
+                statement=c.statement,
+            )
     except ClaimError as exc:
         raise InputError(f"{where(c.path, exc.error)}: {exc}") from None
-    finally:
-        if args.progress:
-            print(file=sys.stderr)
     written = r.save(args.output) if args.output else []
     if args.json:
         print(json.dumps(r.to_json()))

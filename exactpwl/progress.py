@@ -41,16 +41,23 @@ class Progress:
     (12, 3)
     """
 
-    def __init__(self, what: str = "regions", show: bool | None = None, stream: TextIO | None = None):
-        self.what = what
+    def __init__(
+        self,
+        what: str = "regions",
+        show: bool | None = None,
+        stream: TextIO | None = None,
+        verb: str = "found",
+    ):
+        self.what, self.verb = what, verb
         self.stream = sys.stderr if stream is None else stream
         self.auto = show is None
         self.show = _is_terminal(self.stream) if show is None else show
         self.found = 0
-        self.queued = 0
+        self.queued: int | None = 0
         self._bar: Any = None
 
-    def __call__(self, found: int, queued: int, **info: Any) -> None:
+    def __call__(self, found: int, queued: int | None, total: int | None = None, **info: Any) -> None:
+        """``found`` so far, ``queued`` still to do (None: not known), of ``total`` (if known)."""
         self.found, self.queued = found, queued
         if not self.show:
             return
@@ -60,16 +67,20 @@ class Progress:
             tqdm.monitor_interval = 0  # no monitor thread: every update comes from the run itself
             size = shutil.get_terminal_size()  # 80 x 24 where the terminal tells none (tqdm: 0 x 0, hidden)
             self._bar = tqdm(
-                total=None,
                 file=self.stream,
                 unit=f" {self.what}",
-                bar_format="{n_fmt}{unit} found{postfix} [{elapsed}, {rate_fmt}]",
+                total=total,
+                bar_format=("{n_fmt}" if total is None else "{n_fmt} of {total_fmt}")
+                + "{unit} "
+                + self.verb
+                + "{postfix} [{elapsed}, {rate_fmt}]",
                 ncols=size.columns,
                 nrows=size.lines,
                 delay=0.5 if self.auto else 0,  # on its own, a short run draws nothing
             )
-        extra = "".join(f", {k} {v}" for k, v in info.items())
-        self._bar.set_postfix_str(f"{queued} queued{extra}", refresh=False)
+        parts = [f"{queued} queued"] if queued is not None else []
+        parts += [f"{k} {v}" for k, v in info.items() if v is not None]
+        self._bar.set_postfix_str(", ".join(parts), refresh=False)
         self._bar.update(found - self._bar.n)  # tqdm redraws at most ten times a second
 
     def close(self) -> None:
@@ -86,9 +97,9 @@ def _is_terminal(stream: Any) -> bool:
 
 
 @contextmanager
-def tracked(what: str = "regions", show: bool | None = None) -> Iterator[Progress]:
+def tracked(what: str = "regions", show: bool | None = None, verb: str = "found") -> Iterator[Progress]:
     """A ``Progress`` for one long run; Ctrl-C inside becomes ``Interrupted`` with its count."""
-    p = Progress(what, show)
+    p = Progress(what, show, verb=verb)
     try:
         yield p
     except KeyboardInterrupt:
