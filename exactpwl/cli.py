@@ -19,6 +19,7 @@ from .errors import CapReached, InputError
 from .network import Network
 from .numbers import format_number, load_json_file, parse_number
 from .polyhedron import BACKENDS, as_domain, box
+from .progress import Interrupted, interrupt_between_steps, tracked
 from .region_graph import KERNELS, regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
@@ -41,12 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     e = sub.add_parser("eval", help="exact output of a network at a point")
-    e.add_argument("net", help="network JSON file (exactpwl.network)")
+    e.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     e.add_argument("x", nargs="+", help="coordinates: integers, p/q or decimals (read exactly)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
 
     r = sub.add_parser("regions", help="count the linear regions of a network over a domain")
-    r.add_argument("net", help="network JSON file (exactpwl.network)")
+    r.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     dom = r.add_mutually_exclusive_group()
     dom.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the cube [LO, HI]^n")
     dom.add_argument(
@@ -56,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
-    r.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(r)
     _scale_options(r)
     r.add_argument(
         "--store",
@@ -64,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
         help="stream the regions to a SQLite file (bounded memory; subdivision)",
     )
     c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
-    c.add_argument("net", help="network JSON file (exactpwl.network)")
-    c.add_argument("target", nargs="?", help="target JSON file (exactpwl.pwl, or a network)")
+    c.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
+    c.add_argument("target", nargs="?", help="target file (exactpwl.pwl JSON, a network, or .onnx)")
     c.add_argument(
         "--expr",
         action="append",
@@ -84,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
     c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(c)
     _scale_options(c)
     _latex_options(c, "the theorem (or the counterexample)")
 
@@ -118,10 +119,27 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("-o", "--output", metavar="NET", help="write the minimal network (when there is one)")
     _latex_options(sh, "the verdict, with the network or the witness")
 
-    pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
-    pl.add_argument("net", help="network JSON file (exactpwl.network)")
-    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
-    pl.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
+    pl = sub.add_parser("plot", help="draw the regions of a network with 1 or 2 inputs, or of a slice")
+    pl.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
+    pl.add_argument("target", nargs="?", help="a target to overlay and certify on the box (as for certify)")
+    pl.add_argument(
+        "--expr", action="append", metavar="EXPR", help="the target as an expression; once per output"
+    )
+    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^k")
+    pl.add_argument("--mark", nargs="+", metavar="X", help="mark this input point (exact numbers)")
+    pl.add_argument("--point", nargs="+", metavar="X", help="draw the slice through this input point")
+    pl.add_argument(
+        "--direction",
+        nargs="+",
+        action="append",
+        metavar="U",
+        help="direction of the slice (once for a line, twice for a plane)",
+    )
+    pl.add_argument(
+        "--colour", choices=["region", "piece"], default="region", help="one colour per region or piece"
+    )
+    pl.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .svg or .pdf")
+    _progress_flags(pl)
 
     rf = sub.add_parser("refute", help="search a space for the smallest counterexample to a claim")
     rf.add_argument("file", metavar="FILE.py", help="Python file that defines 'space' and 'claim'")
@@ -130,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("--random", action="store_true", help="draw random objects (hypothesis) and shrink")
     rf.add_argument("--json", action="store_true", help="print one JSON object")
     rf.add_argument("-o", "--output", metavar="WITNESS.json", help="write the report and the witness files")
-    rf.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(rf)
 
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
@@ -211,6 +229,17 @@ def _latex_options(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def _progress_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--progress", action="store_true", help="show progress on stderr, terminal or not")
+    g.add_argument("--quiet", action="store_true", help="no progress display (the default off a terminal)")
+
+
+def _show(args: argparse.Namespace) -> bool | None:
+    """Progress display: forced, silenced, or (None) only when stderr is a terminal."""
+    return True if args.progress else False if args.quiet else None
+
+
 def _domain(args: argparse.Namespace, n: int):
     if args.box:
         lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
@@ -256,15 +285,6 @@ def _latex_file(args: argparse.Namespace, path: str, option: str, body: str) -> 
 _argv_shown: list[str] = []
 
 
-def _report(found: int, queued: int) -> None:
-    print(
-        f"\r{found} regions (or cells) found, {queued} regions (or neurons) to go",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def _cmd_eval(args: argparse.Namespace) -> int:
     net = Network.load(args.net)
     if len(args.x) != net.input_dim:
@@ -284,19 +304,18 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
     _writable(args.graph, "--graph")
-    g = regions(
-        net,
-        dom,
-        max_regions=args.max_regions,
-        backend=args.backend,
-        progress=_report if args.progress else None,
-        kernel=args.kernel,
-        workers=args.workers,
-        client=_client(args),
-        store=args.store,
-    )
-    if args.progress:
-        print(file=sys.stderr)
+    with tracked("regions", _show(args)) as progress:
+        g = regions(
+            net,
+            dom,
+            max_regions=args.max_regions,
+            backend=args.backend,
+            progress=progress,
+            kernel=args.kernel,
+            workers=args.workers,
+            client=_client(args),
+            store=args.store,
+        )
     if args.graph:
         _write(args.graph, "--graph", lambda: g.to_graphml(args.graph))
     s = g.summary()
@@ -334,37 +353,44 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_certify(args: argparse.Namespace) -> int:
+def _target(args: argparse.Namespace, n: int):
+    """The TARGET file (exactpwl.pwl JSON, a network file, .onnx) or the --expr texts, or None."""
     from .pwl import PWL
+
+    if args.target and args.expr:
+        raise InputError("usage: give either a TARGET file or --expr (not both)")
+    if args.target:
+        return Network.load(args.target) if args.target.lower().endswith(".onnx") else PWL.load(args.target)
+    if args.expr:
+        return PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
+    return None
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
     from .verdict import certify
 
     net = Network.load(args.net)
     if (args.target is None) == (args.expr is None):
         raise InputError("usage: give either a TARGET file or --expr (not both)")
-    target = (
-        PWL.load(args.target)
-        if args.target
-        else PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], net.input_dim)
-    )
+    target = _target(args, net.input_dim)
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
     _writable(args.certificate, "--certificate")
     _writable(args.latex, "--latex")
-    v = certify(
-        net,
-        target,
-        dom,
-        max_regions=args.max_regions,
-        backend=args.backend,
-        cross_check=args.cross_check,
-        progress=_report if args.progress else None,
-        kernel=args.kernel,
-        workers=args.workers,
-        client=_client(args),
-    )
-    if args.progress:
-        print(file=sys.stderr)
+    with tracked("regions", _show(args)) as progress:
+        v = certify(
+            net,
+            target,
+            dom,
+            max_regions=args.max_regions,
+            backend=args.backend,
+            cross_check=args.cross_check,
+            progress=progress,
+            kernel=args.kernel,
+            workers=args.workers,
+            client=_client(args),
+        )
     if v.holds and args.certificate:
         text = json.dumps(v.certificate()) + "\n"
         _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
@@ -510,16 +536,47 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plot import drawable_box, picture_format, plot_regions
+    from .slices import plane
 
     net = Network.load(args.net)
+    P = None
+    if (args.point is None) != (args.direction is None):
+        raise InputError("usage: a slice needs --point and --direction (once or twice)")
+    if args.point is not None:
+        P = plane(args.point, args.direction, net.input_dim)
+    k = P.k if P is not None else net.input_dim
     lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
     if not lo < hi:
         raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
-    bounds = drawable_box([(lo, hi)] * net.input_dim, "--box")
+    bounds = drawable_box([(lo, hi)] * k, "--box")
     picture_format(args.output, "-o")
     _writable(args.output, "-o")
-    d = plot_regions(net, bounds, args.output)
+    target = _target(args, net.input_dim)
+    mark = [parse_number(v, f"--mark, coordinate {i + 1}") for i, v in enumerate(args.mark or [])] or None
+    with tracked("regions", _show(args)) as progress:
+        d = plot_regions(
+            net,
+            bounds,
+            args.output,
+            target=target,
+            mark=mark,
+            plane=P,
+            colour_by=args.colour,
+            progress=progress,
+        )
     print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
+    if target is not None:
+        cx = d["counterexample"]
+        if d["holds"]:
+            print("holds: the network equals the target on the box" + (" of the slice" if P else ""))
+        elif cx is not None:
+            print("refuted: the network and the target differ (marked)")
+            print("  x      = (" + ", ".join(format_number(t) for t in cx["x"]) + ")")
+            if P is not None:
+                coords = "(s, t)" if P.k == 2 else "s     "
+                print(f"  {coords} = (" + ", ".join(format_number(t) for t in cx["plane"]) + ")")
+            print("  network: " + ", ".join(format_number(t) for t in cx["network"]))
+            print("  target:  " + ", ".join(format_number(t) for t in cx["target"]))
     return EXIT_OK
 
 
@@ -594,25 +651,19 @@ def _cmd_refute(args: argparse.Namespace) -> int:
         raise InputError("--budget: must be at least 1")
     c = load_conjecture(args.file)
 
-    def report(tried: int, size: int | None) -> None:
-        of = f" of {size}" if size is not None else ""
-        print(f"\r{tried}{of} objects checked", end="", file=sys.stderr, flush=True)
-
     try:
-        r = refute(
-            c.claim,
-            c.space,
-            args.budget if args.budget is not None else c.budget,
-            args.seed if args.seed is not None else c.seed,
-            mode="random" if args.random else c.mode,
-            progress=report if args.progress else None,
-            statement=c.statement,
-        )
+        with tracked("objects", _show(args), verb="checked") as progress:
+            r = refute(
+                c.claim,
+                c.space,
+                args.budget if args.budget is not None else c.budget,
+                args.seed if args.seed is not None else c.seed,
+                mode="random" if args.random else c.mode,
+                progress=lambda tried, size: progress(tried, None, total=size),
+                statement=c.statement,
+            )
     except ClaimError as exc:
         raise InputError(f"{where(c.path, exc.error)}: {exc}") from None
-    finally:
-        if args.progress:
-            print(file=sys.stderr)
     written = r.save(args.output) if args.output else []
     if args.json:
         print(json.dumps(r.to_json()))
@@ -666,6 +717,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        interrupt_between_steps()
         args = _parser().parse_args(_expr_values(argv))
         _argv_shown[:] = argv
         commands = {
@@ -688,9 +740,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CapReached as exc:
         print(f"exactpwl: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_CAP
+    except Interrupted as exc:
+        print(f"exactpwl: {exc}", file=sys.stderr)
+        return EXIT_CAP
     except KeyboardInterrupt:
-        print("exactpwl: interrupted", file=sys.stderr)
-        return 130
+        print("exactpwl: interrupted; nothing is claimed", file=sys.stderr)
+        return EXIT_CAP
     except BrokenPipeError:
         # the reader went away (``| head``): stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -709,7 +764,3 @@ def _expr_values(argv: list[str]) -> list[str]:
             out.append(argv[i])
             i += 1
     return out
-
-
-def entry() -> None:
-    sys.exit(main())

@@ -311,6 +311,12 @@ class RegionGraph:
         d.update(self.stats)
         return d
 
+    def _repr_png_(self) -> bytes | None:
+        """The region map (2-D) or graph (1-D) in a notebook; None without matplotlib."""
+        from .plot import png
+
+        return png(self)
+
     # -- export
     def neuron_name(self, k: int) -> str:
         layer, unit = self.net.neurons[k]
@@ -379,7 +385,8 @@ def regions(
     ``domain``: None (all of R^n), a ``Polyhedron``, or a FORMATS.md dict (``{"box": ...}`` or
     ``{"A": ..., "b": ...}``).  With ``max_regions`` the enumeration stops once that many regions are
     known; the graph then has ``complete = False`` and ``unexplored`` regions whose neighbours
-    were not visited — no count is claimed.  ``progress(found, queued)`` is called now and then.
+    were not visited — no count is claimed.  ``progress(found, queued)`` is called once per
+    region visited and at the end.
     ``predict=False`` evaluates every neighbour's pattern instead of deriving the simple ones
     (same result, slower; kept to test the derivation).  ``until(region)`` is asked about each
     new region; when it says True the enumeration stops there (``graph.stopped_at`` names it).
@@ -555,7 +562,7 @@ def _walk(
     pending: deque = deque([(s0, add(s0))])
     with _no_gc():  # the walk makes millions of small acyclic objects; collections only cost time
         while pending and G.stopped_at is None:
-            if progress is not None and len(g) % 500 == 0:
+            if progress is not None:
                 progress(len(g), len(pending))
             s, crossings = pending.popleft()
             done = known.pop(s)
@@ -591,6 +598,8 @@ def _walk(
                     flips=tuple(k for k, (u, v) in enumerate(zip(s, s2)) if u != v),
                     same_map=r1.W == r2.W and r1.c == r2.c,
                 )
+    if progress is not None:
+        progress(len(g), len(pending))
     if G.stopped_at is not None:
         G.complete = False
     if not G.complete:

@@ -81,6 +81,12 @@ class Verdict:
         d.update(self.stats)
         return d
 
+    def _repr_png_(self) -> bytes | None:
+        """The network's regions (2-D) or graph with the target (1-D), the counterexample marked."""
+        from .plot import png
+
+        return png(self)
+
     def certificate(self) -> dict:
         """The ``exactpwl.certificate`` JSON object (docs/certificate.md); only when the claim holds."""
         if not self.holds:
