@@ -388,7 +388,7 @@ def test_readme_picture_is_what_its_command_draws(cli, tmp_path):
     lines = r.stdout.splitlines()
     x = [Fraction(v) for v in lines[2].split("=")[1].strip(" ()").split(", ")]
     net_value, target_value = (Fraction(line.split(":")[1]) for line in lines[3:5])
-    assert x[1] > max(0, x[0]) and -1 <= min(x) and max(x) <= 1
+    assert x[1] > max(0, x[0]) and all(-1 <= v <= 1 for v in x)
     assert (net_value, target_value) == (max(0, *x), max(0, x[0], x[1] - Fraction(1, 8)))
     assert f"the counterexample ({x[0]}, {x[1]}) is marked" in readme
     assert committed.read_bytes()[:8] == PNG and committed.stat().st_size < 100_000
