@@ -35,7 +35,8 @@ FORMAT = "exactpwl.certificate"
 def write(v: Verdict) -> dict:
     """The certificate of a verdict that holds: one region per label met by the walk."""
     g = v.graph
-    dom_rows = list(g.domain.rows) if g.domain is not None else []
+    dom_rows = list(g.domain.rows) if g.domain is not None else []  # with symmetry: the chamber's too
+    claimed = v.symmetry.domain if v.symmetry is not None else g.domain  # the domain of the claim
     sem = Semantics(v.network, v.target, dom_rows)
     labels: dict[str, list] = {}
     walked: dict[str, list[Region]] = {}
@@ -53,14 +54,16 @@ def write(v: Verdict) -> dict:
         "network": v.network.to_dict(),
         "target": v.target.data,
         "domain": None
-        if g.domain is None
-        else {"A": [list(map(str, a)) for a, _ in dom_rows], "b": [str(b) for _, b in dom_rows]},
+        if claimed is None
+        else {"A": [list(map(str, a)) for a, _ in claimed.rows], "b": [str(b) for _, b in claimed.rows]},
         "regions": [
             _region(sem, label, walked[key], g, index, number, set(dom_rows)) for key, label in labels.items()
         ],
     }
     if v.target.pieces is not None:
         cert["pairs"] = v.pairs
+    if v.symmetry is not None:
+        cert["symmetry"] = v.symmetry.certificate()
     return cert
 
 

@@ -23,12 +23,24 @@ from typing import Any
 from flint import fmpq, fmpq_mat
 
 from .errors import InputError
-from .expr import branch_form, branches
+from .expr import branch_form, branches, canonical
 from .network import Network
 from .numbers import load_json, load_json_file, primitive_row, to_fmpq
 from .pwl import PWL, segments
 
-__all__ = ["CheckReport", "Semantics", "check_certificate", "label_key"]
+__all__ = [
+    "CheckReport",
+    "Semantics",
+    "check_certificate",
+    "label_key",
+    "read_blocks",
+    "generators",
+    "chamber_rows",
+    "cycle_text",
+    "moved_row",
+    "unit_map_error",
+    "same_definition",
+]
 
 VERSION = 2
 Row = tuple[tuple[int, ...], int]  # a.x <= b, primitive integers
@@ -42,6 +54,7 @@ class CheckReport:
     valid: bool
     regions: int
     reason: str | None = None
+    by_symmetry: bool = False  # the regions cover a chamber; the rest of the domain follows by symmetry
 
 
 class _Reject(Exception):
@@ -65,10 +78,11 @@ def check_certificate(cert: Any) -> CheckReport:
     regions = data.get("regions") if isinstance(data, dict) else None
     count = len(regions) if isinstance(regions, list) else 0
     try:
-        _Checker(data).run()
+        checker = _Checker(data)
+        checker.run()
     except _Reject as r:
         return CheckReport(False, count, str(r))
-    return CheckReport(True, count)
+    return CheckReport(True, count, by_symmetry=checker.symmetry is not None)
 
 
 def _read(cert: Any) -> dict:
@@ -285,6 +299,7 @@ class _Checker:
                 raise InputError(f"certificate: missing {key!r}")
         if data["claim"] != "network == target on domain":
             raise InputError(f"certificate: unknown claim {data['claim']!r}")
+        self.data = data
         self.net = Network.from_dict(data["network"], "certificate network")
         # no polyhedra code here: overlapping simplices are caught by the pairs below instead
         self.target = PWL.from_dict(data["target"], "certificate target", validate=False)
@@ -292,6 +307,13 @@ class _Checker:
         if (self.target.input_dim, self.target.output_dim) != (self.n, self.net.output_dim):
             raise InputError("certificate: the target's input or output dimension differs from the network's")
         self.domain = self._domain(data["domain"])
+        self.user_domain = self.domain
+        self.symmetry = data.get("symmetry")
+        if self.symmetry is not None:  # the regions cover the chamber of the blocks in the domain
+            if not isinstance(self.symmetry, dict):
+                raise InputError("certificate: 'symmetry' must be an object")
+            self.blocks = read_blocks(self.symmetry.get("blocks"), self.n, "certificate symmetry")
+            self.domain = self.domain + [r for r in chamber_rows(self.blocks, self.n) if r not in self.domain]
         self.sem = Semantics(self.net, self.target, self.domain)
         if not isinstance(data["regions"], list) or not data["regions"]:
             raise InputError("certificate: 'regions' must be a non-empty list")
@@ -339,6 +361,79 @@ class _Checker:
             self.check_region(i, reg, keys)
         if self.target.pieces is not None:
             self.check_pairs()
+        if self.symmetry is not None:
+            self.check_symmetry()
+
+    # ---------------------------------------------------------------- symmetry (docs/certificate.md)
+    def check_symmetry(self) -> None:
+        """Network, target and domain are invariant under the generators of every block's group."""
+        entries = self.symmetry.get("generators")
+        if not isinstance(entries, list) or any(not isinstance(e, dict) for e in entries):
+            raise InputError("certificate symmetry: 'generators' must be a list of objects")
+        needed = generators(self.blocks, self.n)
+        for k, image in enumerate(needed):
+            name = f"generator {cycle_text(image)}"
+            e = entries[k] if k < len(entries) else {}
+            if e.get("permutation") != [v + 1 for v in image]:
+                raise _Reject(f"symmetry: {name} is missing (the blocks need it as entry {k + 1})")
+            if {moved_row(r, image) for r in self.user_domain} != set(self.user_domain):
+                raise _Reject(f"symmetry: the domain is not invariant under {name}")
+            self.check_network_invariance(name, image, e.get("network"))
+            self.check_target_invariance(name, image, e.get("target"))
+        if len(entries) != len(needed):
+            raise _Reject(
+                f"symmetry: the blocks have {len(needed)} generators, the certificate lists {len(entries)}"
+            )
+
+    def check_network_invariance(self, name: str, image: list[int], proof: Any) -> None:
+        moved = self.net.permuted_inputs(image)
+        if isinstance(proof, dict) and "units" in proof:
+            why = unit_map_error(moved, self.net, proof["units"], proof.get("scales"))
+            if why:
+                raise _Reject(f"symmetry: {name} does not map the network onto itself ({why})")
+        elif isinstance(proof, dict) and "regions" in proof:
+            target = {"format": "exactpwl.pwl", "version": 1, "input_dim": self.n, "network": moved.to_dict()}
+            self.nested(f"symmetry: {name}, net(sigma x) == net(x)", self.data["network"], target, proof)
+        else:
+            raise _Reject(f"symmetry: {name}: no proof that the network is invariant")
+
+    def check_target_invariance(self, name: str, image: list[int], proof: Any) -> None:
+        moved = self.target.permuted(image)
+        if proof == "syntax":
+            if not same_definition(moved, self.target):
+                raise _Reject(f"symmetry: {name} does not map the target's definition onto itself")
+        elif isinstance(proof, dict) and "units" in proof and self.target.kind == "network":
+            why = unit_map_error(moved.network, self.target.network, proof["units"], proof.get("scales"))
+            if why:
+                raise _Reject(f"symmetry: {name} does not map the target network onto itself ({why})")
+        elif isinstance(proof, dict) and "regions" in proof:
+            # N == target (once), and N == target(sigma .): so target(sigma x) == target(x) on the domain
+            tnet, sym = self.symmetry.get("target_network"), self.symmetry
+            if not getattr(self, "target_network_checked", False):
+                base = {"regions": sym.get("target_regions"), "pairs": sym.get("target_pairs")}
+                self.nested("symmetry: the target network", tnet, self.data["target"], base)
+                self.target_network_checked = True
+            self.nested(f"symmetry: {name}, target(sigma x) == target(x)", tnet, moved.data, proof)
+        else:
+            raise _Reject(f"symmetry: {name}: no proof that the target is invariant")
+
+    def nested(self, what: str, network: Any, target: Any, proof: dict) -> None:
+        """Check the claim ``network == target`` on the certificate's domain from ``proof``'s regions."""
+        d = {
+            "format": "exactpwl.certificate",
+            "version": VERSION,
+            "claim": "network == target on domain",
+            "network": network,
+            "target": target,
+            "domain": self.data["domain"],
+            "regions": proof.get("regions"),
+        }
+        if proof.get("pairs") is not None:
+            d["pairs"] = proof["pairs"]
+        try:
+            _Checker(d).run()
+        except _Reject as r:
+            raise _Reject(f"{what}: {r}") from None
 
     def check_region(self, i: int, reg: dict, keys: list[str]) -> None:
         where = f"region {i + 1}"
@@ -440,6 +535,157 @@ class _Checker:
         if not isinstance(f, dict) or not isinstance(f.get("a"), list) or len(f["a"]) != self.n:
             raise InputError(f"certificate {where}: a row needs 'a' with {self.n} entries and 'b'")
         return primitive_row([to_fmpq(v, where) for v in f["a"]], to_fmpq(f.get("b"), where))
+
+
+# ==================================================================== symmetry
+def read_blocks(spec: Any, n: int, where: str = "symmetric_in") -> list[list[int]]:
+    """Blocks of coordinates, 1-based in JSON (``[[1, 2, 3], [4, 5]]``), as 0-based lists.
+
+    Each block has at least two coordinates and the blocks are disjoint.
+    """
+    if not isinstance(spec, list) or not spec:
+        raise InputError(f"{where}: 'blocks' must be a non-empty list of lists of coordinates")
+    seen: set[int] = set()
+    out = []
+    for b in spec:
+        if not isinstance(b, list) or len(b) < 2 or any(type(i) is not int or not 1 <= i <= n for i in b):
+            raise InputError(f"{where}: a block must list at least two coordinates among 1..{n}")
+        if seen & set(b) or len(set(b)) != len(b):
+            raise InputError(f"{where}: the blocks must be disjoint, each coordinate listed once")
+        seen |= set(b)
+        out.append([i - 1 for i in b])
+    return out
+
+
+def generators(blocks: Sequence[Sequence[int]], n: int) -> list[list[int]]:
+    """Per block (b1, ..., bk): the transposition (b1 b2) and, for k > 2, the cycle (b1 b2 ... bk),
+    as images (0-based): the permutation sends coordinate i to ``image[i]``.  They generate the
+    symmetric group of the block."""
+    out = []
+    for b in blocks:
+        swap = list(range(n))
+        swap[b[0]], swap[b[1]] = b[1], b[0]
+        out.append(swap)
+        if len(b) > 2:
+            cycle = list(range(n))
+            for u, v in zip(b, [*b[1:], b[0]]):
+                cycle[u] = v
+            out.append(cycle)
+    return out
+
+
+def chamber_rows(blocks: Sequence[Sequence[int]], n: int) -> list[Row]:
+    """The chamber: ``x_b1 >= x_b2 >= ... >= x_bk`` for every block, as rows ``x_v - x_u <= 0``."""
+    rows = []
+    for b in blocks:
+        for u, v in zip(b, b[1:]):
+            a = [0] * n
+            a[u], a[v] = -1, 1
+            rows.append((tuple(a), 0))
+    return rows
+
+
+def cycle_text(image: Sequence[int]) -> str:
+    """``(x1 x2)(x3 x4 x5)``: the cycles of i -> image[i], fixed points left out."""
+    out, seen = [], set()
+    for i in range(len(image)):
+        if i in seen or image[i] == i:
+            continue
+        cyc, j = [], i
+        while j not in seen:
+            seen.add(j)
+            cyc.append(f"x{j + 1}")
+            j = image[j]
+        out.append("(" + " ".join(cyc) + ")")
+    return "".join(out) or "()"
+
+
+def moved_row(row: Row, image: Sequence[int]) -> Row:
+    """The row of ``{x : y satisfies row}``, ``y_i = x_{image[i]}``: coefficient i moves to ``image[i]``."""
+    a, b = row
+    out = [0] * len(a)
+    for i, v in enumerate(a):
+        out[image[i]] = v
+    return tuple(out), b
+
+
+def unit_map_error(A: Network, B: Network, units: Any, scales: Any = None) -> str | None:
+    """None when the unit maps prove ``A(x) == B(x)`` for every x in R^n; otherwise what fails.
+
+    ``units[l][j]`` names the unit of B's hidden layer l that unit j of A's equals times
+    ``scales[l][j] > 0`` (1 when ``scales`` or ``scales[l]`` is None).  Checked layer by layer: unit j
+    of A and unit ``pi(j)`` of B have the same activation; A's weights times the previous layer's
+    scales, moved by the previous layer's map, are the scale times B's (bias likewise); the output
+    layer is the same.  By induction ``h^A_lj(x) = lambda_lj h^B_l,pi(j)(x)`` (relu(c z) = c relu(z),
+    c > 0), so the outputs are equal.
+    """
+    hidden = len(A.layers) - 1
+    if A.architecture != B.architecture:
+        return "the architectures differ"
+    if not isinstance(units, list) or len(units) != hidden:
+        raise InputError(
+            f"certificate symmetry: 'units' must list one permutation per hidden layer ({hidden})"
+        )
+    if scales is not None and (not isinstance(scales, list) or len(scales) != hidden):
+        raise InputError(f"certificate symmetry: 'scales' must list one entry per hidden layer ({hidden})")
+    prev_pi: list[int] = list(range(A.input_dim))
+    prev_lam: list[fmpq] | None = None  # None: all 1
+    for depth, (LA, LB) in enumerate(zip(A.layers, B.layers)):
+        m = LA.units
+        if depth == hidden:
+            pi, lam = list(range(m)), None
+        else:
+            pi = units[depth]
+            if (
+                not isinstance(pi, list)
+                or sorted(pi) != list(range(m))
+                or any(type(v) is not int for v in pi)
+            ):
+                raise InputError(
+                    f"certificate symmetry: layer {depth + 1}: the units must be a permutation of 0..{m - 1}"
+                )
+            s = None if scales is None else scales[depth]
+            if s is not None and (not isinstance(s, list) or len(s) != m):
+                raise InputError(
+                    f"certificate symmetry: the scales of layer {depth + 1} must list {m} numbers"
+                )
+            lam = None if s is None else [to_fmpq(v, "certificate symmetry scale") for v in s]
+            if lam is not None and any(v <= 0 for v in lam):
+                return f"layer {depth + 1}: a scale is not positive"
+        WA, WB = LA.weights.tolist(), LB.weights.tolist()
+        for k in range(m):
+            where = f"layer {depth + 1}, unit {k + 1} (as unit {pi[k] + 1})"
+            if LA.relu[k] != LB.relu[pi[k]]:
+                return f"{where}: the activations differ"
+            c = fmpq(1) if lam is None else lam[k]
+            row = WA[k] if prev_lam is None else [w * u for w, u in zip(WA[k], prev_lam)]
+            target = WB[pi[k]]
+            if any(w != c * target[prev_pi[j]] for j, w in enumerate(row)):
+                return f"{where}: the weights differ"
+            if LA.biases[k, 0] != c * LB.biases[pi[k], 0]:
+                return f"{where}: the biases differ"
+        prev_pi, prev_lam = pi, lam
+    return None
+
+
+def same_definition(t: PWL, u: PWL) -> bool:
+    """True when two targets have the same definition up to the order of the arguments of every
+    sum, max and min (expressions), of the pieces, or of the simplices: then they are one function."""
+    if t.kind != u.kind or t.output_dim != u.output_dim:
+        return False
+    if t.kind == "expr":
+        return [canonical(e) for e in t.exprs] == [canonical(e) for e in u.exprs]
+    if t.kind == "pieces":
+        return {_piece_key(p) for p in t.pieces} == {_piece_key(p) for p in u.pieces}
+    if t.kind == "triangulation":
+        return {frozenset(zip(p.vertices, p.values)) for p in t.pieces} == {
+            frozenset(zip(p.vertices, p.values)) for p in u.pieces
+        }
+    return False
+
+
+def _piece_key(p: Any) -> tuple:
+    return frozenset(p.rows), tuple(map(str, p.W.entries())), tuple(map(str, p.c.entries()))
 
 
 def _farkas(rows: list[Row], goal: Row, ys: Any, skip: int | None = None) -> str | None:

@@ -77,6 +77,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
+    c.add_argument(
+        "--symmetric-in",
+        action="append",
+        metavar="BLOCK",
+        help="x1,x2,x3: network, target and domain are invariant under every permutation of these "
+        "inputs (proved), so only the chamber x1 >= x2 >= x3 is walked; once per block, or 'auto'",
+    )
+    c.add_argument(
+        "--symmetry-proof",
+        choices=["units", "certify"],
+        default="units",
+        help="how the network's invariance is proved: a permutation of its hidden units (default), "
+        "or, when there is none, a certificate of net(sigma x) == net(x)",
+    )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--progress", action="store_true", help="report progress on stderr")
 
@@ -253,6 +267,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
         backend=args.backend,
         cross_check=args.cross_check,
         progress=_report if args.progress else None,
+        symmetric_in=_blocks(args.symmetric_in),
+        symmetry_proof=args.symmetry_proof,
     )
     if args.progress:
         print(file=sys.stderr)
@@ -262,18 +278,42 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
-        print(f"holds: the network equals the target on every one of {v.regions} regions")
+        if v.symmetry is not None:
+            print("\n".join(v.symmetry.text(v.regions)))
+        else:
+            print(f"holds: the network equals the target on every one of {v.regions} regions")
         if args.certificate:
             print(f"certificate: {args.certificate}")
     elif v.holds is None:
         print(f"cap reached after {v.regions} regions; nothing is claimed")
     else:
         cx = v.counterexample
-        print(f"refuted: the network and the target differ (found after {v.regions} regions)")
+        if v.symmetry is not None and v.symmetry.failed is not None:
+            print("refuted: the network and the target differ")
+            print("  " + v.symmetry.failed_text())
+        else:
+            print(f"refuted: the network and the target differ (found after {v.regions} regions)")
         print("  x      = (" + ", ".join(format_number(t) for t in cx.x) + ")")
         print("  network: " + ", ".join(format_number(t) for t in cx.network))
         print("  target:  " + ", ".join(format_number(t) for t in cx.target))
     return EXIT_OK if v.holds else (EXIT_CAP if v.holds is None else EXIT_REFUTED)
+
+
+def _blocks(values: list[str] | None) -> list[list[str]] | str | None:
+    """``--symmetric-in x1,x2,x3`` (once per block), or ``--symmetric-in auto``."""
+    if not values:
+        return None
+    if "auto" in values:
+        if len(values) > 1:
+            raise InputError("--symmetric-in: 'auto' finds the blocks itself; give it alone")
+        return "auto"
+    blocks = []
+    for v in values:
+        names = [x.strip() for x in v.split(",")]
+        if any(not re.fullmatch(r"x[1-9][0-9]*", x) for x in names):
+            raise InputError(f"--symmetric-in: {v!r} is not a list of inputs such as x1,x2,x3 (or 'auto')")
+        blocks.append(names)
+    return blocks
 
 
 def _cmd_construct(args: argparse.Namespace) -> int:
@@ -323,7 +363,14 @@ def _cmd_construct(args: argparse.Namespace) -> int:
             )
     else:
         summary = {"holds": v.holds, "regions": v.regions}
-        if v.holds:
+        if v.symmetry is not None:
+            summary["symmetry"] = v.symmetry.summary()
+        if v.holds and v.symmetry is not None:
+            line = (
+                f"holds on {c.holds_on} ({v.regions} regions of the chamber "
+                f"{v.symmetry.chamber()}, the rest by symmetry)"
+            )
+        elif v.holds:
             line = f"holds on {c.holds_on} ({v.regions} regions)"
         else:
             cx = v.counterexample
@@ -405,7 +452,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     report = check_certificate(Path(args.certificate))
     if args.json:
-        print(json.dumps({"valid": report.valid, "regions": report.regions, "reason": report.reason}))
+        out = {"valid": report.valid, "regions": report.regions, "reason": report.reason}
+        if report.by_symmetry:
+            out["by_symmetry"] = True
+        print(json.dumps(out))
+    elif report.valid and report.by_symmetry:
+        plural = "region" if report.regions == 1 else "regions"
+        print(
+            f"valid: every claim of the certificate checks out ({report.regions} {plural} of the chamber, "
+            "the rest of the domain by symmetry)"
+        )
     elif report.valid:
         print(f"valid: every claim of the certificate checks out ({report.regions} regions)")
     else:

@@ -244,6 +244,18 @@ class Network:
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n")
 
+    def permuted_inputs(self, image: Sequence[int]) -> Network:
+        """The network ``x -> self(y)`` with ``y_i = x_{image[i]}`` (0-based): the first layer's
+        column i moves to column ``image[i]``; nothing else changes."""
+        n = self.input_dim
+        if sorted(image) != list(range(n)):
+            raise InputError(f"permutation: {list(image)} is not a permutation of 0..{n - 1}")
+        L = self.layers[0]
+        W = L.weights.tolist()
+        moved = [[row[image.index(k)] for k in range(n)] for row in W]
+        first = Layer(fmpq_mat(moved) if moved else L.weights, L.biases, L.activation)
+        return Network([first, *self.layers[1:]], n, self.description, self.names)
+
     # ----------------------------------------------------------------- shape
     @property
     def output_dim(self) -> int:

@@ -10,6 +10,7 @@ One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 * ``interpolation`` R5, R6, R12  triangular interpolation matrix, projections, after a prefix
 * ``maxn``          max of n numbers with ceil(log2 n) hidden layers
 * ``max5``          R20       max of 5 numbers with two hidden layers (Bakaev et al. 2025)
+* ``max6``          R21       max of 6 numbers with two hidden layers, S6-symmetric (a public claim)
 * ``three_layer``   R7        one hidden layer from full-hyperplane kinks (or a refusal)
 * ``multi_output``  R14, R17  shared hidden layers for several outputs; decoders
 * ``overparam``     R15       the affine family of output weights that fit equally well
@@ -55,6 +56,7 @@ FAMILIES = (
     "interpolation",
     "maxn",
     "max5",
+    "max6",
     "three_layer",
     "multi_output",
     "overparam",
@@ -124,11 +126,15 @@ class Construction:
     target: Any  # a PWL (or anything ``certify`` takes as a target)
     domain: Any = None
     steps: list[Step] = field(default_factory=list)
+    symmetric_in: list[list[int]] | None = None  # blocks the network is symmetric in (0-based)
 
     def certify(self, **kwargs: Any):
-        """Certify exactly that ``network == target`` on ``domain`` (see ``exactpwl.certify``)."""
+        """Certify exactly that ``network == target`` on ``domain`` (see ``exactpwl.certify``); a
+        symmetric construction is certified on the chamber of its blocks, and by symmetry beyond."""
         from ..verdict import certify
 
+        if self.symmetric_in is not None:
+            kwargs.setdefault("symmetric_in", self.symmetric_in)
         return certify(self.network, self.target, self.domain, **kwargs)
 
     def domain_polyhedron(self) -> Polyhedron | None:
@@ -197,7 +203,7 @@ def given_target(c: Construction, data: Any, name: str, where: str = "target") -
             f"{where}: expected a target R^{n} -> R^{m} ({name}), "
             f"got R^{target.input_dim} -> R^{target.output_dim}"
         )
-    v = certify(c.network, target)
+    v = certify(c.network, target, symmetric_in=c.symmetric_in)
     if not v.holds:
         cx = v.counterexample
         raise Refusal(
