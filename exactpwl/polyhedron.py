@@ -279,6 +279,63 @@ def _from_pivots(a: Sequence[int], basis: fmpz_mat, den: int) -> list[int]:
     return [int(v) for v in (fmpz_mat(1, basis.nrows(), list(a)) * basis).entries()]
 
 
+def redundancy_certificates(facets: Sequence[Row], goals: Sequence[Row], n: int) -> list[dict[int, Fraction]]:
+    """Farkas multipliers over ``facets`` (indices) proving each goal row, which they must imply.
+
+    Batched through the generators (one PPL call): the maximum of ``a.x`` over the facets'
+    polyhedron is attained at a vertex v; where exactly n independent facets are tight at v, the
+    multipliers are ``a A_T^{-1}`` (>= 0 because v is optimal: a lies in v's normal cone), one
+    inverse for all the goals that peak at v.  Lines, degenerate vertices and any result that
+    does not check out exactly fall back to one exact LP per goal.
+    """
+    if not goals:
+        return []
+    P = _ppl_polyhedron(facets, n)
+    points: list[tuple[list[int], int]] = []
+    for g in P.minimized_generators():
+        if g.is_line():
+            points = []
+            break
+        if g.is_point():
+            points.append(([int(v) for v in g.coefficients()], int(g.divisor())))
+    out: list[dict[int, Fraction] | None] = [None] * len(goals)
+    if points:
+        # a.v for every goal and vertex, as exact fractions
+        V = fmpz_mat(n, len(points), [v[i] for i in range(n) for v, _ in points])
+        S = (fmpz_mat([list(a) for a, _ in goals]) * V).entries()
+        p = len(points)
+        best: dict[int, list[int]] = {}
+        for i in range(len(goals)):
+            k = max(range(p), key=lambda t: Fraction(int(S[i * p + t]), points[t][1]))
+            best.setdefault(k, []).append(i)
+        for k, idx in best.items():
+            v, d = points[k]
+            tight = [f for f, (a, b) in enumerate(facets) if sum(x * y for x, y in zip(a, v)) == b * d]
+            if len(tight) != n:
+                continue
+            AT = fmpz_mat([list(facets[f][0]) for f in tight])
+            try:
+                inv = AT.inv()  # fmpq_mat
+            except ZeroDivisionError:
+                continue
+            Y = (fmpz_mat([list(goals[i][0]) for i in idx]) * inv).entries()
+            for r, i in enumerate(idx):
+                y = {f: Fraction(int(Y[r * n + c].p), int(Y[r * n + c].q)) for c, f in enumerate(tight)}
+                if (
+                    all(val >= 0 for val in y.values())
+                    and sum(val * facets[f][1] for f, val in y.items()) <= goals[i][1]
+                ):
+                    out[i] = {f: val for f, val in y.items() if val}
+    rows = list(facets)
+    for i, goal in enumerate(goals):
+        if out[i] is None:
+            y = lp.redundancy_certificate([*rows, goal], len(rows))
+            if y is None:
+                raise AssertionError(f"redundancy_certificates: the facets do not imply {goal}")
+            out[i] = y
+    return out
+
+
 def hull(points: Sequence[Sequence[Any]], n: int, rays: Sequence[Sequence[Any]] = ()) -> Polyhedron | None:
     """``conv(points) + cone(rays)`` as an H-polyhedron, exactly (PPL); None when it is all of R^n."""
     gs = ppl.Generator_System()
