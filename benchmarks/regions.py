@@ -1,35 +1,48 @@
-"""Benchmark: exact enumeration of the linear regions of random ReLU networks.
+"""Benchmark: exact enumeration of the linear regions of random ReLU networks, kernel against kernel.
 
-What is measured: ``exactpwl.region_graph(net, box, backend=...)`` on fully connected ReLU networks
-2-8-8-1, 2-16-16-1, 2-32-32-1, 3-10-10-1 and 4-12-12-12-1 whose weights and biases are integers
-drawn uniformly from -5..5 (each network from its own ``random.Random(seed)``, seed 0 unless
-``--seed``), over the box [-10, 10]^n.  Per (network, backend) case: regions, linear pieces,
-bounded regions, seconds of the walk (``summary()["seconds"]``), regions/s, LPs solved (exact +
-float), exact fallbacks (float proposals that failed their exact check) and peak memory.
+What is measured: ``exactpwl.regions(net, box, ...)`` on fully connected ReLU networks 2-8-8-1,
+2-16-16-1, 2-32-32-1, 3-10-10-1 and 4-12-12-12-1 whose weights and biases are integers drawn
+uniformly from -5..5 (each network from its own ``random.Random(seed)``, seed 0 unless ``--seed``),
+over the box [-10, 10]^n.  Per (network, method) case: regions, linear pieces, bounded regions,
+seconds to the counts (the ``regions`` call), CPU seconds of this process, seconds to build the
+``networkx`` graph as well (``graph s``: the subdivision makes it on demand, the walk as it goes),
+regions/s, LPs solved, exact fallbacks and peak memory.
 
-Every case runs in a fresh subprocess (this script re-invoked as ``--one NET BACKEND``), one at a
+Methods:
+
+* ``walk``: the region walk, one exact double-description call (PPL) per region (``kernel="walk"``);
+  the baseline every other method is compared with (``time / walk``, on the seconds to the graph);
+* ``subdivision``: the layer-by-layer subdivision in one process (``workers=1``);
+* ``subdivision-2``: the same with 2 worker processes (``workers=2``): its wall time against
+  ``subdivision`` is the parallel speed-up (the work moves to the children, so CPU time here is not it);
+* ``highs``, ``exact-lp``: the walk's other polyhedra backends (2-8-8-1 and 2-16-16-1 only);
+* ``regioncam`` (2-D networks, when ``pip install regioncam`` is there): the same weights in
+  float32, regioncam's face count and time; it is inexact (faces it reports are not all regions).
+
+Every exact method must find the same numbers of regions, pieces and bounded regions; a mismatch
+is printed loudly and the exit status is 1 (2 if a case crashed).  A case that exceeds
+``--timeout`` is killed and reported as a timeout (exit status unaffected).  The targets of issue
+13 are checked at the end from the ratios of this run (other jobs on the machine slow all cases;
+run again when the load is visible in ``uptime``).
+
+Every case runs in a fresh subprocess (this script re-invoked as ``--one NET METHOD``), one at a
 time, so peak memory is that case's own: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in
 the child at the end, i.e. the peak resident set size of the whole child process, interpreter and
-imports included (the RSS after imports is shown under the table for scale).
-
-Backends: ``ppl`` (the default, one double-description call per region) on every network; the
-baselines ``exact-lp`` (one exact rational LP per row, no float proposal) and ``highs`` (HiGHS
-proposes, every proposal is certified exactly) on 2-8-8-1 and 2-16-16-1 only, with their time
-as a multiple of ppl's.  All backends must find the same numbers of regions, pieces and bounded
-regions; a mismatch is printed loudly and the exit status is 1 (2 if a case crashed).  A case
-that exceeds ``--timeout`` is killed and reported as a timeout (exit status unaffected).
+imports included (the RSS after imports is shown under the table for scale); with worker
+processes, the largest child's peak is added (``RUSAGE_CHILDREN``).
 
 Run from the repository root::
 
-    python benchmarks/regions.py                  # everything (several minutes)
+    python benchmarks/regions.py                  # everything (several minutes: the walk on 4-12-12-12-1)
     python benchmarks/regions.py --quick          # the three smallest networks (smoke run)
-    python benchmarks/regions.py --nets 2-8-8-1 3-10-10-1 --timeout 60
+    python benchmarks/regions.py --nets 2-32-32-1 4-12-12-12-1 --methods walk subdivision
     python benchmarks/regions.py --quick --json   # one JSON object per line on stdout
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -43,23 +56,37 @@ NETWORKS = ("2-8-8-1", "2-16-16-1", "2-32-32-1", "3-10-10-1", "4-12-12-12-1")
 QUICK = NETWORKS[:3]
 BASELINE_NETS = ("2-8-8-1", "2-16-16-1")
 BASELINES = ("exact-lp", "highs")
-DEFAULT_BACKEND = "ppl"
+METHODS = ("walk", "subdivision", "subdivision-2", "highs", "exact-lp", "regioncam")
+BASELINE = "walk"
+TARGETS = {  # issue 13, each measured as a ratio of two cases of one run
+    "walk / subdivision on 4-12-12-12-1 (to the graph)": ("4-12-12-12-1", "walk", "subdivision", 8.0, ">="),
+    "subdivision / regioncam on 2-32-32-1": ("2-32-32-1", "subdivision", "regioncam", 10.0, "<="),
+    "subdivision / subdivision-2 on 4-12-12-12-1 (wall)": (
+        "4-12-12-12-1",
+        "subdivision",
+        "subdivision-2",
+        1.7,
+        ">=",
+    ),
+}
 WEIGHT_RANGE = (-5, 5)
 BOX = (-10, 10)
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 COLUMNS = (
     ("network", "<"),
-    ("backend", "<"),
+    ("method", "<"),
     ("regions", ">"),
     ("pieces", ">"),
     ("bounded", ">"),
     ("seconds", ">"),
+    ("cpu s", ">"),
+    ("graph s", ">"),
     ("regions/s", ">"),
     ("LPs", ">"),
-    ("exact fallbacks", ">"),
+    ("fallbacks", ">"),
     ("peak MiB", ">"),
-    ("time / ppl", ">"),
+    ("time / walk", ">"),
 )
 
 
@@ -92,54 +119,123 @@ def _maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def run_one(arch: str, backend: str, seed: int) -> dict[str, Any]:
-    """One case, in this process (the child): build, warm the backend up, enumerate, measure."""
+def methods_for(arch: str, chosen: list[str] | None) -> list[str]:
+    """The methods run on a network (``--methods`` or the defaults)."""
+    dims = parse_arch(arch)
+    if chosen:
+        out = list(chosen)
+    else:
+        out = ["walk", "subdivision"]
+        if len(dims) > 3 or dims[0] > 2:
+            out.append("subdivision-2")
+        if arch in BASELINE_NETS:
+            out += list(BASELINES)
+        if dims[0] == 2:
+            out.append("regioncam")
+    if "regioncam" in out and (dims[0] != 2 or importlib.util.find_spec("regioncam") is None):
+        out.remove("regioncam")
+    return out
+
+
+def run_regioncam(arch: str, seed: int) -> dict[str, Any]:
+    """regioncam on the same weights (float32): its faces and its time (setup included)."""
+    import numpy as np
+    import regioncam
+
+    layers = make_layers(arch, seed)
+    t0 = time.perf_counter()
+    rc = regioncam.Regioncam(size=float(BOX[1]))
+    for k, (W, b) in enumerate(layers):
+        rc.linear(np.array(W, dtype=np.float32).T.copy(), np.array(b, dtype=np.float32))
+        if k < len(layers) - 1:
+            rc.relu()
+    faces = rc.num_faces
+    secs = time.perf_counter() - t0
+    return {
+        "network": arch,
+        "method": "regioncam",
+        "seed": seed,
+        "status": "ok",
+        "regions": faces,
+        "pieces": None,
+        "bounded": None,
+        "edges": rc.num_edges,
+        "seconds": round(secs, 4),
+        "cpu": None,
+        "graph_seconds": None,
+        "regions_per_s": round(faces / secs, 1) if secs > 0 else None,
+        "lps": None,
+        "fallbacks": None,
+        "peak_mib": round(_maxrss_mib(), 1),
+        "base_mib": None,
+        "exact": False,
+    }
+
+
+def run_one(arch: str, method: str, seed: int) -> dict[str, Any]:
+    """One case, in this process (the child): build, warm up, enumerate, build the graph, measure."""
     # benchmark the checkout this file lives in (and do not depend on how it was pip-installed)
     if REPO not in sys.path:
         sys.path.insert(0, REPO)
+    if method == "regioncam":
+        return run_regioncam(arch, seed)
     from exactpwl import Network, regions
     from exactpwl.polyhedron import as_domain, describe
 
     net = Network.from_layers(make_layers(arch, seed))
     n = net.input_dim
     domain = {"box": [list(BOX)] * n}
-    # warm-up outside the timed walk: imports the backend (HiGHS) and runs it once on the box
+    backend = method if method in BASELINES else "ppl"
+    kernel = "walk" if method in ("walk", *BASELINES) else "subdivision"
+    workers = 2 if method == "subdivision-2" else 1
+    # warm-up outside the timed part: imports the backend (HiGHS) and runs it once on the box
     describe(as_domain(domain, n).rows, n, backend)
+    regions(Network.from_layers(make_layers("2-2-1", seed)), {"box": [list(BOX)] * 2}, kernel=kernel)
     base = _maxrss_mib()
-    g = regions(net, domain, backend=backend)
+    t0, c0 = time.perf_counter(), time.process_time()
+    g = regions(net, domain, backend=backend, kernel=kernel, workers=workers)
     s = g.summary()
+    t1, c1 = time.perf_counter(), time.process_time()
+    _ = g.graph  # the networkx graph with every Region (the walk has built it already)
+    t2 = time.perf_counter()
+    assert s["kernel"] == kernel
+    peak = _maxrss_mib() + (_maxrss_mib(resource.RUSAGE_CHILDREN) if workers > 1 else 0)
     return {
         "network": arch,
-        "backend": backend,
+        "method": method,
         "seed": seed,
         "status": "ok" if s["complete"] else "incomplete",
         "regions": s["regions"],
         "pieces": s["pieces"],
         "bounded": s["bounded"],
         "edges": s["edges"],
-        "seconds": s["seconds"],
-        "regions_per_s": round(s["regions"] / s["seconds"], 1) if s["seconds"] > 0 else None,
+        "seconds": round(t1 - t0, 3),
+        "cpu": round(c1 - c0, 3),
+        "graph_seconds": round(t2 - t0, 3),
+        "regions_per_s": round(s["regions"] / (t1 - t0), 1) if t1 > t0 else None,
         "lps": s["lps"],
         "fallbacks": s["fallbacks"],
-        "peak_mib": round(_maxrss_mib(), 1),
+        "workers": s.get("workers", 1),
+        "peak_mib": round(peak, 1),
         "base_mib": round(base, 1),
+        "exact": True,
     }
 
 
-def child_main(arch: str, backend: str, seed: int) -> int:
+def child_main(arch: str, method: str, seed: int) -> int:
     """``--one``: write one JSON line to the real stdout; anything else printed goes to stderr."""
     out = os.fdopen(os.dup(1), "w")
     sys.stdout.flush()
     os.dup2(2, 1)
-    out.write(json.dumps(run_one(arch, backend, seed)) + "\n")
+    out.write(json.dumps(run_one(arch, method, seed)) + "\n")
     out.flush()
     return 0
 
 
-def spawn(arch: str, backend: str, seed: int, timeout: float) -> dict[str, Any]:
+def spawn(arch: str, method: str, seed: int, timeout: float) -> dict[str, Any]:
     """Run one case in a fresh interpreter; a timeout or a crash becomes a record, not a number."""
-    cmd = [sys.executable, os.path.abspath(__file__), "--one", arch, backend, "--seed", str(seed)]
-    record: dict[str, Any] = {"network": arch, "backend": backend, "seed": seed}
+    cmd = [sys.executable, os.path.abspath(__file__), "--one", arch, method, "--seed", str(seed)]
+    record: dict[str, Any] = {"network": arch, "method": method, "seed": seed}
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=timeout)
@@ -181,30 +277,35 @@ def _round(v: float | None) -> float | None:
 
 
 def table_cells(r: dict[str, Any], ratio: float | None) -> list[str]:
+    blank = [""] * (len(COLUMNS) - 3)
     if r["status"] == "timeout":
-        return [r["network"], r["backend"], f"timeout (> {r['timeout']:g} s)"] + [""] * (len(COLUMNS) - 3)
+        return [r["network"], r["method"], f"timeout (> {r['timeout']:g} s)"] + blank
     if r["status"] == "error":
-        return [r["network"], r["backend"], f"ERROR (exit {r['returncode']})"] + [""] * (len(COLUMNS) - 3)
+        return [r["network"], r["method"], f"ERROR (exit {r['returncode']})"] + blank
     regions = str(r["regions"]) + ("" if r["status"] == "ok" else " (incomplete)")
+    if not r.get("exact", True):
+        regions += " faces"
     return [
         r["network"],
-        r["backend"],
+        r["method"],
         regions,
-        str(r["pieces"]),
-        str(r["bounded"]),
-        f"{r['seconds']:.3f}",
+        _fmt(r["pieces"]),
+        _fmt(r["bounded"]),
+        _fmt(r["seconds"]),
+        _fmt(r["cpu"]),
+        _fmt(r["graph_seconds"]),
         _fmt(r["regions_per_s"]),
-        str(r["lps"]),
-        str(r["fallbacks"]),
+        _fmt(r["lps"]),
+        _fmt(r["fallbacks"]),
         f"{r['peak_mib']:.1f}",
-        f"{ratio:.1f}x" if ratio is not None else "",
+        f"{ratio:.3g}x" if ratio is not None else "",
     ]
 
 
 class Table:
     """Fixed-width rows printed as each case finishes (status cells may overflow their column)."""
 
-    WIDTHS = (12, 8, 8, 7, 7, 9, 9, 8, 15, 8, 10)
+    WIDTHS = (12, 13, 14, 7, 7, 8, 8, 8, 9, 7, 9, 8, 11)
 
     def row(self, cells: list[str]) -> None:
         out = []
@@ -217,27 +318,57 @@ class Table:
         print("  ".join("-" * w for w in self.WIDTHS), flush=True)
 
 
-def ratio_of(r: dict[str, Any], ppl: dict[str, Any] | None) -> float | None:
-    if ppl is None or r is ppl or r["status"] != "ok" or ppl["status"] != "ok" or ppl["seconds"] <= 0:
+def _to_graph(r: dict[str, Any]) -> float | None:
+    """Seconds until the whole graph exists (regioncam: its own time)."""
+    return r["graph_seconds"] if r.get("graph_seconds") is not None else r.get("seconds")
+
+
+def ratio_of(r: dict[str, Any], base: dict[str, Any] | None) -> float | None:
+    """``r``'s seconds (to the graph) over the walk's."""
+    if base is None or r is base or r["status"] != "ok" or base["status"] != "ok" or not _to_graph(base):
         return None
-    return r["seconds"] / ppl["seconds"]
+    return _to_graph(r) / _to_graph(base)
 
 
 def check(arch: str, runs: dict[str, dict[str, Any]]) -> tuple[bool, dict[str, Any]]:
-    """Whether every finished backend found the same regions / pieces / bounded counts."""
-    done = {b: r for b, r in runs.items() if r["status"] == "ok"}
-    counts = {b: {k: r[k] for k in ("regions", "pieces", "bounded")} for b, r in done.items()}
+    """Whether every finished exact method found the same regions / pieces / bounded counts."""
+    done = {m: r for m, r in runs.items() if r["status"] == "ok" and r.get("exact", True)}
+    counts = {m: {k: r[k] for k in ("regions", "pieces", "bounded")} for m, r in done.items()}
     agree = len({tuple(c.values()) for c in counts.values()}) <= 1
-    ppl = runs.get(DEFAULT_BACKEND)
-    ratios = {b: ratio_of(r, ppl) for b, r in runs.items() if b != DEFAULT_BACKEND}
+    base = runs.get(BASELINE)
+    ratios = {m: ratio_of(r, base) for m, r in runs.items() if m != BASELINE}
     return agree, {
         "kind": "check",
         "network": arch,
         "match": agree,
         "counts": counts,
         "not_compared": sorted(set(runs) - set(done)),
-        "seconds_over_ppl": ratios,
+        "seconds_over_walk": ratios,
     }
+
+
+def targets(all_runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The issue's targets, from this run's cases (None where a case is missing)."""
+    by = {(r["network"], r["method"]): r for r in all_runs if r["status"] == "ok"}
+    out = []
+    for name, (arch, num, den, goal, sense) in TARGETS.items():
+        a, b = by.get((arch, num)), by.get((arch, den))
+        if a is None or b is None:
+            out.append({"kind": "target", "target": name, "ratio": None, "goal": goal, "met": None})
+            continue
+        if num == "walk":  # the walk builds the graph as it goes: compare like with like
+            ratio, counts_only = _to_graph(a) / _to_graph(b), a["seconds"] / b["seconds"]
+        else:
+            ratio, counts_only = a["seconds"] / b["seconds"], None
+        met = ratio >= goal if sense == ">=" else ratio <= goal
+        rec = {"kind": "target", "target": name, "ratio": round(ratio, 2), "goal": goal, "met": met}
+        if counts_only is not None:
+            rec["ratio_to_counts"] = round(counts_only, 2)
+            rec["cpu_ratio"] = round(a["cpu"] / b["cpu"], 2) if a.get("cpu") and b.get("cpu") else None
+        if den == "regioncam":
+            rec["faces"] = {"exactpwl regions": a["regions"], "regioncam faces": b["regions"]}
+        out.append(rec)
+    return out
 
 
 # ----------------------------------------------------------------------------- driver
@@ -250,17 +381,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--nets", nargs="+", metavar="NET", help=f"networks to run (default: {' '.join(NETWORKS)})"
     )
+    ap.add_argument("--methods", nargs="+", choices=METHODS, help="methods to run (default: per network)")
     ap.add_argument("--seed", type=int, default=0, help="seed of every network's random.Random (default 0)")
-    ap.add_argument("--timeout", type=float, default=600.0, help="seconds per case (default 600)")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per case (default 900)")
     ap.add_argument(
-        "--one", nargs=2, metavar=("NET", "BACKEND"), help="internal: run one case here, print one JSON line"
+        "--one", nargs=2, metavar=("NET", "METHOD"), help="internal: run one case here, print one JSON line"
     )
     args = ap.parse_args(argv)
 
     if args.one:
-        arch, backend = args.one
+        arch, method = args.one
         parse_arch(arch)
-        return child_main(arch, backend, args.seed)
+        return child_main(arch, method, args.seed)
 
     nets: list[str] = []
     for spec in args.nets or (QUICK if args.quick else NETWORKS):
@@ -274,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     emit = (lambda obj: print(json.dumps(obj), flush=True)) if args.json else (lambda obj: None)
     table = Table()
     version = code_version()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     emit(
         {
             "kind": "meta",
@@ -284,21 +417,23 @@ def main(argv: list[str] | None = None) -> int:
             "memory": "ru_maxrss of a fresh child process per case (getrusage RUSAGE_SELF), MiB",
             "python": sys.version.split()[0],
             "code": version,
+            "cores": os.cpu_count(),
+            "load_before": load,
         }
     )
     if not args.json:
         print(
-            f"exactpwl.region_graph over [{BOX[0]},{BOX[1]}]^n; integer weights/biases uniform in "
+            f"exactpwl.regions over [{BOX[0]},{BOX[1]}]^n; integer weights/biases uniform in "
             f"{WEIGHT_RANGE[0]}..{WEIGHT_RANGE[1]}, random.Random({args.seed}) per network; "
-            f"timeout {args.timeout:g} s per case; code {version}"
+            f"timeout {args.timeout:g} s per case; code {version}; {os.cpu_count()} cores, load {load}"
         )
         print(
-            "seconds = the walk only (summary()['seconds']); LPs = exact + float LPs; "
-            "exact fallbacks = float proposals that failed their exact check"
+            "seconds = the regions() call (counts ready); cpu s = its CPU time in this process; "
+            "graph s = until the networkx graph exists too; time / walk compares graph s"
         )
         print(
             "peak MiB = resource.getrusage(RUSAGE_SELF).ru_maxrss read in a fresh subprocess per case "
-            "(whole process, interpreter and imports included)"
+            "(whole process, interpreter and imports included; plus the children's with workers)"
         )
         print()
         table.header()
@@ -307,53 +442,69 @@ def main(argv: list[str] | None = None) -> int:
     mismatches: list[str] = []
     all_runs: list[dict[str, Any]] = []
     for arch in nets:
-        backends = [DEFAULT_BACKEND] + (list(BASELINES) if arch in BASELINE_NETS else [])
         runs: dict[str, dict[str, Any]] = {}
-        for backend in backends:
-            r = spawn(arch, backend, args.seed, args.timeout)
-            runs[backend] = r
+        for method in methods_for(arch, args.methods):
+            r = spawn(arch, method, args.seed, args.timeout)
+            runs[method] = r
             all_runs.append(r)
-            ratio = ratio_of(r, runs.get(DEFAULT_BACKEND))
+            ratio = ratio_of(r, runs.get(BASELINE))
             if args.json:
-                emit({"kind": "case", **r, "seconds_over_ppl": _round(ratio)})
+                emit({"kind": "case", **r, "seconds_over_walk": _round(ratio)})
             else:
                 table.row(table_cells(r, ratio))
-        if len(backends) > 1:
+        if len(runs) > 1:
             agree, rec = check(arch, runs)
             checks.append(rec)
-            emit({**rec, "seconds_over_ppl": {b: _round(v) for b, v in rec["seconds_over_ppl"].items()}})
+            emit({**rec, "seconds_over_walk": {m: _round(v) for m, v in rec["seconds_over_walk"].items()}})
             if not agree:
                 mismatches.append(arch)
 
+    goals = targets(all_runs)
+    for rec in goals:
+        emit(rec)
     errors = [r for r in all_runs if r["status"] == "error"]
     if not args.json:
-        bases = [r["base_mib"] for r in all_runs if r["status"] in ("ok", "incomplete")]
+        bases = [r["base_mib"] for r in all_runs if r["status"] in ("ok", "incomplete") and r.get("base_mib")]
         if bases:
-            print(f"\n(RSS after imports and backend warm-up: {min(bases):.1f}-{max(bases):.1f} MiB)")
+            print(f"\n(RSS after imports and warm-up: {min(bases):.1f}-{max(bases):.1f} MiB)")
         if checks:
-            print("\nBaselines vs ppl (seconds / ppl seconds) and agreement of regions/pieces/bounded:")
+            print("\nSeconds to the graph over the walk's, and agreement of regions/pieces/bounded:")
         for rec in checks:
             ratios = ", ".join(
-                f"{b} {v:.1f}x" if v is not None else f"{b} n/a" for b, v in rec["seconds_over_ppl"].items()
+                f"{m} {v:.3g}x" if v is not None else f"{m} n/a" for m, v in rec["seconds_over_walk"].items()
             )
-            counts = ", ".join(f"{b} {c['regions']}" for b, c in rec["counts"].items())
-            if len(rec["counts"]) < 2:
-                verdict = "nothing to compare"
-            else:
-                verdict = "same counts" if rec["match"] else "MISMATCH"
+            counts = ", ".join(f"{m} {c['regions']}" for m, c in rec["counts"].items())
+            verdict = (
+                "nothing to compare"
+                if len(rec["counts"]) < 2
+                else ("same counts" if rec["match"] else "MISMATCH")
+            )
             skipped = f" (not compared: {', '.join(rec['not_compared'])})" if rec["not_compared"] else ""
             print(f"  {rec['network']:<12}  {ratios};  regions: {counts}  -> {verdict}{skipped}")
+        print("\nTargets (issue 13), ratios of this run:")
+        for rec in goals:
+            if rec["ratio"] is None:
+                print(f"  {rec['target']}: not measured in this run")
+                continue
+            extra = ""
+            if "ratio_to_counts" in rec:
+                extra = f" (to the counts only: {rec['ratio_to_counts']}x; CPU: {rec['cpu_ratio']}x)"
+            if "faces" in rec:
+                f = rec["faces"]
+                extra = f" (regions {f['exactpwl regions']} exact, regioncam {f['regioncam faces']} faces)"
+            met = "met" if rec["met"] else "NOT met"
+            print(f"  {rec['target']}: {rec['ratio']}x, goal {rec['goal']}x: {met}{extra}")
     if mismatches:
         print(
-            f"\n!!! MISMATCH: backends disagree on {', '.join(mismatches)} -- "
-            "exact region counts must not depend on the backend !!!",
+            f"\n!!! MISMATCH: methods disagree on {', '.join(mismatches)} -- "
+            "exact region counts must not depend on the method !!!",
             file=sys.stderr,
         )
         return 1
     if errors:
         print(
             "\n!!! ERROR: a case crashed: "
-            + ", ".join(f"{r['network']}/{r['backend']}" for r in errors)
+            + ", ".join(f"{r['network']}/{r['method']}" for r in errors)
             + " (traceback above on stderr)",
             file=sys.stderr,
         )

@@ -25,6 +25,7 @@ _WHERE = {
     "Verdict": "verdict",
     "certify": "verdict",
     "CheckReport": "check",
+    "WorkerLost": "parallel",
     "check_certificate": "check",
 }
 __all__ = sorted(_WHERE)

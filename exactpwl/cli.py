@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 
-from .errors import InputError
+from .errors import CapReached, InputError
 from .network import Network
 from .numbers import format_number, load_json_file, parse_number
 from .polyhedron import BACKENDS, as_domain, box
-from .region_graph import regions
+from .progress import Interrupted, interrupt_between_steps, tracked
+from .region_graph import KERNELS, regions
 
 EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_CAP = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
@@ -41,12 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     e = sub.add_parser("eval", help="exact output of a network at a point")
-    e.add_argument("net", help="network JSON file (exactpwl.network)")
+    e.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     e.add_argument("x", nargs="+", help="coordinates: integers, p/q or decimals (read exactly)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
 
     r = sub.add_parser("regions", help="count the linear regions of a network over a domain")
-    r.add_argument("net", help="network JSON file (exactpwl.network)")
+    r.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
     dom = r.add_mutually_exclusive_group()
     dom.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the cube [LO, HI]^n")
     dom.add_argument(
@@ -56,10 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.add_argument("--graph", metavar="FILE", help="also write the region graph as GraphML")
-    r.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(r)
+    _scale_options(r)
+    r.add_argument(
+        "--store",
+        metavar="FILE.sqlite",
+        help="stream the regions to a SQLite file (bounded memory; subdivision)",
+    )
     c = sub.add_parser("certify", help="decide exactly whether a network equals a target on a domain")
-    c.add_argument("net", help="network JSON file (exactpwl.network)")
-    c.add_argument("target", nargs="?", help="target JSON file (exactpwl.pwl, or a network)")
+    c.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
+    c.add_argument("target", nargs="?", help="target file (exactpwl.pwl JSON, a network, or .onnx)")
     c.add_argument(
         "--expr",
         action="append",
@@ -92,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
         "or, when there is none, a certificate of net(sigma x) == net(x)",
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--progress", action="store_true", help="report progress on stderr")
+    _progress_flags(c)
+    _scale_options(c)
+    _latex_options(c, "the theorem (or the counterexample)")
 
     co = sub.add_parser("construct", help="build a network for a target or data set, with its derivation")
     co.add_argument("target", nargs="?", help="target JSON (exactpwl.pwl) or data JSON (exactpwl.data)")
@@ -101,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
     co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
     co.add_argument("--json", action="store_true", help="print one JSON object")
+    _latex_options(co, "the derivation and the network")
 
     sh = sub.add_parser(
         "shallow", help="decide whether one hidden layer represents f; the minimal network, or a witness"
@@ -121,11 +131,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     sh.add_argument("--json", action="store_true", help="print one JSON object")
     sh.add_argument("-o", "--output", metavar="NET", help="write the minimal network (when there is one)")
+    _latex_options(sh, "the verdict, with the network or the witness")
 
-    pl = sub.add_parser("plot", help="draw the regions of a 1-D or 2-D network (extra: plot)")
-    pl.add_argument("net", help="network JSON file (exactpwl.network)")
-    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^n")
-    pl.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
+    pl = sub.add_parser("plot", help="draw the regions of a network with 1 or 2 inputs, or of a slice")
+    pl.add_argument("net", help="network file (exactpwl.network JSON, or .onnx)")
+    pl.add_argument("target", nargs="?", help="a target to overlay and certify on the box (as for certify)")
+    pl.add_argument(
+        "--expr", action="append", metavar="EXPR", help="the target as an expression; once per output"
+    )
+    pl.add_argument("--box", nargs=2, metavar=("LO", "HI"), default=("-1", "1"), help="the cube [LO, HI]^k")
+    pl.add_argument("--mark", nargs="+", metavar="X", help="mark this input point (exact numbers)")
+    pl.add_argument("--point", nargs="+", metavar="X", help="draw the slice through this input point")
+    pl.add_argument(
+        "--direction",
+        nargs="+",
+        action="append",
+        metavar="U",
+        help="direction of the slice (once for a line, twice for a plane)",
+    )
+    pl.add_argument(
+        "--colour", choices=["region", "piece"], default="region", help="one colour per region or piece"
+    )
+    pl.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .svg or .pdf")
+    _progress_flags(pl)
+
+    rf = sub.add_parser("refute", help="search a space for the smallest counterexample to a claim")
+    rf.add_argument("file", metavar="FILE.py", help="Python file that defines 'space' and 'claim'")
+    rf.add_argument("--budget", type=int, metavar="N", help="check at most N objects (random: N examples)")
+    rf.add_argument("--seed", type=int, metavar="S", help="seed of the random search (default 0)")
+    rf.add_argument("--random", action="store_true", help="draw random objects (hypothesis) and shrink")
+    rf.add_argument("--json", action="store_true", help="print one JSON object")
+    rf.add_argument("-o", "--output", metavar="WITNESS.json", help="write the report and the witness files")
+    _progress_flags(rf)
 
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
@@ -142,7 +179,79 @@ def _parser() -> argparse.ArgumentParser:
         "--witnesses", default=".", metavar="DIR", help="where a failing case's witness files go (default: .)"
     )
     pr.add_argument("--list", action="store_true", help="list the scripts and the interpretive claims")
+    _latex_options(pr, "the table")
+
+    lx = sub.add_parser("latex", help="typeset a network, a target or a certificate as LaTeX")
+    lx.add_argument("source", help="network (exactpwl.network), target (exactpwl.pwl) or certificate JSON")
+    lx.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="where to write the LaTeX")
+    lx.add_argument(
+        "--standalone", action="store_true", help="a whole document (default: a fragment to \\input)"
+    )
+    lxdom = lx.add_mutually_exclusive_group()
+    lxdom.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="region table on the cube [LO, HI]^n")
+    lxdom.add_argument(
+        "--domain", metavar="FILE", help='JSON: {"box": [[lo, hi], ...]} or {"A": ..., "b": ...}'
+    )
+    lx.add_argument("--max-pieces", type=int, default=30, metavar="N", help="region table lines (default 30)")
     return p
+
+
+def _scale_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--kernel",
+        choices=KERNELS,
+        default="auto",
+        help="region enumerator: subdivision (bounded domains), walk (any), auto (the first that applies)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes for the subdivision (default: all cores once a job runs for a few seconds)",
+    )
+    p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler to send the work to (tcp://host:8786)")
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        v = 0
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return v
+
+
+def _client(args: argparse.Namespace):
+    """A ``dask.distributed.Client`` for ``--dask ADDRESS`` (None without it)."""
+    if not args.dask:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--dask: Dask is not installed (pip install 'exactpwl[dask]')") from None
+    try:
+        return Client(args.dask, timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"--dask: cannot reach the scheduler at {args.dask} ({exc})") from None
+
+
+def _latex_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--latex", metavar="FILE.tex", help=f"also write {what} as LaTeX")
+    parser.add_argument(
+        "--standalone", action="store_true", help="with --latex: a whole document (default: a fragment)"
+    )
+
+
+def _progress_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--progress", action="store_true", help="show progress on stderr, terminal or not")
+    g.add_argument("--quiet", action="store_true", help="no progress display (the default off a terminal)")
+
+
+def _show(args: argparse.Namespace) -> bool | None:
+    """Progress display: forced, silenced, or (None) only when stderr is a terminal."""
+    return True if args.progress else False if args.quiet else None
 
 
 def _domain(args: argparse.Namespace, n: int):
@@ -178,8 +287,16 @@ def _write(path: str, option: str, write: Callable[[], object]) -> None:
         raise InputError(f"{option}: cannot write {path} ({exc.strerror or exc})") from None
 
 
-def _report(found: int, queued: int) -> None:
-    print(f"\r{found} regions found, {queued} to visit", end="", file=sys.stderr, flush=True)
+def _latex_file(args: argparse.Namespace, path: str, option: str, body: str) -> None:
+    """Write LaTeX to ``path``: a standalone document or a fragment, headed by the command that made it."""
+    from . import latex
+
+    made = "% made by: exactpwl " + " ".join(_argv_shown) + "\n"
+    text = latex.document(body) if args.standalone else latex.fragment(body)
+    _write(path, option, lambda: Path(path).write_text(made + text))
+
+
+_argv_shown: list[str] = []
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -201,15 +318,18 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
     _writable(args.graph, "--graph")
-    g = regions(
-        net,
-        dom,
-        max_regions=args.max_regions,
-        backend=args.backend,
-        progress=_report if args.progress else None,
-    )
-    if args.progress:
-        print(file=sys.stderr)
+    with tracked("regions", _show(args)) as progress:
+        g = regions(
+            net,
+            dom,
+            max_regions=args.max_regions,
+            backend=args.backend,
+            progress=progress,
+            kernel=args.kernel,
+            workers=args.workers,
+            client=_client(args),
+            store=args.store,
+        )
     if args.graph:
         _write(args.graph, "--graph", lambda: g.to_graphml(args.graph))
     s = g.summary()
@@ -239,42 +359,61 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         print(f"activation regions: {s['regions']} ({s['bounded']} bounded)")
         print(f"linear pieces:      {s['pieces']}")
         print(f"adjacent pairs:     {s['edges']}")
-        print(f"kernel:             {s['backend']} (exact rational arithmetic)")
+        if s["kernel"] == "walk":
+            print(f"kernel:             walk, {s['backend']} (exact rational arithmetic)")
+        else:
+            procs = f"{s['workers']} processes" if s["workers"] > 1 else "1 process"
+            print(f"kernel:             subdivision, {procs} (exact integer arithmetic)")
     return EXIT_OK
 
 
-def _cmd_certify(args: argparse.Namespace) -> int:
+def _target(args: argparse.Namespace, n: int):
+    """The TARGET file (exactpwl.pwl JSON, a network file, .onnx) or the --expr texts, or None."""
     from .pwl import PWL
+
+    if args.target and args.expr:
+        raise InputError("usage: give either a TARGET file or --expr (not both)")
+    if args.target:
+        return Network.load(args.target) if args.target.lower().endswith(".onnx") else PWL.load(args.target)
+    if args.expr:
+        return PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
+    return None
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
     from .verdict import certify
 
     net = Network.load(args.net)
     if (args.target is None) == (args.expr is None):
         raise InputError("usage: give either a TARGET file or --expr (not both)")
-    target = (
-        PWL.load(args.target)
-        if args.target
-        else PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], net.input_dim)
-    )
+    target = _target(args, net.input_dim)
     dom = _domain(args, net.input_dim)
     if args.max_regions is not None and args.max_regions < 1:
         raise InputError("--max-regions: must be at least 1")
     _writable(args.certificate, "--certificate")
-    v = certify(
-        net,
-        target,
-        dom,
-        max_regions=args.max_regions,
-        backend=args.backend,
-        cross_check=args.cross_check,
-        progress=_report if args.progress else None,
-        symmetric_in=_blocks(args.symmetric_in),
-        symmetry_proof=args.symmetry_proof,
-    )
-    if args.progress:
-        print(file=sys.stderr)
+    _writable(args.latex, "--latex")
+    with tracked("regions", _show(args)) as progress:
+        v = certify(
+            net,
+            target,
+            dom,
+            max_regions=args.max_regions,
+            backend=args.backend,
+            cross_check=args.cross_check,
+            progress=progress,
+            kernel=args.kernel,
+            workers=args.workers,
+            client=_client(args),
+            symmetric_in=_blocks(args.symmetric_in),
+            symmetry_proof=args.symmetry_proof,
+        )
     if v.holds and args.certificate:
         text = json.dumps(v.certificate()) + "\n"
         _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(v, certificate_path=args.certificate))
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
@@ -338,7 +477,12 @@ def _cmd_construct(args: argparse.Namespace) -> int:
         names = ", ".join(sorted(available)) or "none"
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
     _writable(args.output, "-o")
+    _writable(args.latex, "--latex")
     c = available[args.method].build(load_json_file(args.target))
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(c))
     if args.output:
         _write(args.output, "-o", lambda: c.save(args.output))
     out = c.to_json() if args.json else None
@@ -413,6 +557,7 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
         n = args.input_dim or max(used, default=1)
         f = PWL.from_expr(args.expr if len(args.expr) > 1 else args.expr[0], n)
     dom = _domain(args, n)
+    _writable(args.latex, "--latex")
     try:
         s = shallow(f, dom)
     except CapReached as exc:
@@ -423,6 +568,10 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
             s.network.save(args.output)
         except OSError as exc:
             raise InputError(f"--output: cannot write {args.output} ({exc.strerror})") from None
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(s))
     if args.json:
         print(json.dumps(s.to_json()))
     else:
@@ -434,16 +583,47 @@ def _cmd_shallow(args: argparse.Namespace) -> int:
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plot import drawable_box, picture_format, plot_regions
+    from .slices import plane
 
     net = Network.load(args.net)
+    P = None
+    if (args.point is None) != (args.direction is None):
+        raise InputError("usage: a slice needs --point and --direction (once or twice)")
+    if args.point is not None:
+        P = plane(args.point, args.direction, net.input_dim)
+    k = P.k if P is not None else net.input_dim
     lo, hi = (parse_number(v, f"--box {name}") for v, name in zip(args.box, ("LO", "HI")))
     if not lo < hi:
         raise InputError(f"--box: LO = {format_number(lo)} must be below HI = {format_number(hi)}")
-    bounds = drawable_box([(lo, hi)] * net.input_dim, "--box")
+    bounds = drawable_box([(lo, hi)] * k, "--box")
     picture_format(args.output, "-o")
     _writable(args.output, "-o")
-    d = plot_regions(net, bounds, args.output)
+    target = _target(args, net.input_dim)
+    mark = [parse_number(v, f"--mark, coordinate {i + 1}") for i, v in enumerate(args.mark or [])] or None
+    with tracked("regions", _show(args)) as progress:
+        d = plot_regions(
+            net,
+            bounds,
+            args.output,
+            target=target,
+            mark=mark,
+            plane=P,
+            colour_by=args.colour,
+            progress=progress,
+        )
     print(f"{d['path']}: {d['regions']} activation regions, {d['pieces']} linear pieces")
+    if target is not None:
+        cx = d["counterexample"]
+        if d["holds"]:
+            print("holds: the network equals the target on the box" + (" of the slice" if P else ""))
+        elif cx is not None:
+            print("refuted: the network and the target differ (marked)")
+            print("  x      = (" + ", ".join(format_number(t) for t in cx["x"]) + ")")
+            if P is not None:
+                coords = "(s, t)" if P.k == 2 else "s     "
+                print(f"  {coords} = (" + ", ".join(format_number(t) for t in cx["plane"]) + ")")
+            print("  network: " + ", ".join(format_number(t) for t in cx["network"]))
+            print("  target:  " + ", ".join(format_number(t) for t in cx["target"]))
     return EXIT_OK
 
 
@@ -484,6 +664,7 @@ def _cmd_prove(args: argparse.Namespace) -> int:
         for claim in proofs.INTERPRETIVE:
             print(f"interpretive, not checked: {claim}")
         return EXIT_OK
+    _writable(args.latex, "--latex")
     t0 = time.perf_counter()
     reports = []
     if not args.json:
@@ -495,6 +676,10 @@ def _cmd_prove(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t0
     ok = all(r.ok for r in reports)
     interpretive = list(proofs.INTERPRETIVE) if not args.names else []
+    if args.latex:
+        from .latex import prove_table
+
+        _latex_file(args, args.latex, "--latex", prove_table(reports, seconds, interpretive))
     if args.json:
         out = {
             "ok": ok,
@@ -513,11 +698,84 @@ def _cmd_prove(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_REFUTED
 
 
+def _cmd_refute(args: argparse.Namespace) -> int:
+    """Exit 1 refuted; 0 not refuted (exhausted or budget); 3 some objects undecided (a cap)."""
+    from .conjecture import ClaimError, refute
+    from .conjecture.files import load_conjecture, where
+
+    if args.budget is not None and args.budget < 1:
+        raise InputError("--budget: must be at least 1")
+    c = load_conjecture(args.file)
+
+    try:
+        with tracked("objects", _show(args), verb="checked") as progress:
+            r = refute(
+                c.claim,
+                c.space,
+                args.budget if args.budget is not None else c.budget,
+                args.seed if args.seed is not None else c.seed,
+                mode="random" if args.random else c.mode,
+                progress=lambda tried, size: progress(tried, None, total=size),
+                statement=c.statement,
+            )
+    except ClaimError as exc:
+        raise InputError(f"{where(c.path, exc.error)}: {exc}") from None
+    written = r.save(args.output) if args.output else []
+    if args.json:
+        print(json.dumps(r.to_json()))
+    else:
+        print(str(r))
+        if written:
+            print("wrote: " + ", ".join(written))
+            nets = [f for f in written if f.endswith(".network.json")]
+            targets = [f for f in written if f.endswith(".target.json")]
+            if len(nets) == 1 and len(targets) == 1:
+                print(f"replay: exactpwl certify {nets[0]} {targets[0]}")
+    if r.refuted:
+        return EXIT_REFUTED
+    return EXIT_CAP if r.undecided else EXIT_OK
+
+
+def _cmd_latex(args: argparse.Namespace) -> int:
+    from . import latex
+    from .pwl import PWL
+
+    if args.max_pieces < 1:
+        raise InputError("--max-pieces: must be at least 1")
+    _writable(args.output, "-o")
+    data = load_json_file(args.source)
+    kind = data.get("format") if isinstance(data, dict) else None
+    if kind == "exactpwl.certificate":
+        if args.box or args.domain:
+            raise InputError("--box/--domain: a certificate names its own domain")
+        try:
+            body = latex.certificate(data, args.source, max_pieces=args.max_pieces)
+        except InputError as exc:
+            print(f"rejected: {exc}")
+            return EXIT_REFUTED
+    elif kind == "exactpwl.network":
+        net = Network.from_dict(data, args.source)
+        body = latex.latex(net, domain=_domain(args, net.input_dim), max_pieces=args.max_pieces)
+    elif kind == "exactpwl.pwl":
+        t = PWL.from_dict(data, args.source)
+        body = latex.latex(t, domain=_domain(args, t.input_dim), max_pieces=args.max_pieces)
+    else:
+        raise InputError(
+            f"{args.source}: expected a network, a target or a certificate "
+            "('format': 'exactpwl.network', 'exactpwl.pwl' or 'exactpwl.certificate')"
+        )
+    _latex_file(args, args.output, "-o", body)
+    print(f"{args.output}: LaTeX {'document' if args.standalone else 'fragment'} of the {kind.split('.')[1]}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code (also used by ``python -m exactpwl``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        interrupt_between_steps()
         args = _parser().parse_args(_expr_values(argv))
+        _argv_shown[:] = argv
         commands = {
             "eval": _cmd_eval,
             "regions": _cmd_regions,
@@ -527,15 +785,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             "plot": _cmd_plot,
             "prove": _cmd_prove,
             "shallow": _cmd_shallow,
+            "refute": _cmd_refute,
+            "latex": _cmd_latex,
         }
         return commands[args.command](args)
     except InputError as exc:
         msg = " ".join(str(exc).split())  # one line, whatever the message held
         print(f"exactpwl: error: {msg}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except CapReached as exc:
+        print(f"exactpwl: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_CAP
+    except Interrupted as exc:
+        print(f"exactpwl: {exc}", file=sys.stderr)
+        return EXIT_CAP
     except KeyboardInterrupt:
-        print("exactpwl: interrupted", file=sys.stderr)
-        return 130
+        print("exactpwl: interrupted; nothing is claimed", file=sys.stderr)
+        return EXIT_CAP
     except BrokenPipeError:
         # the reader went away (``| head``): stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -554,7 +820,3 @@ def _expr_values(argv: list[str]) -> list[str]:
             out.append(argv[i])
             i += 1
     return out
-
-
-def entry() -> None:
-    sys.exit(main())

@@ -103,6 +103,8 @@ class Network:
     (0, 1)
     """
 
+    rationalization = None  # what ``rationalize=`` changed when read from PyTorch or ONNX (float_io)
+
     def __init__(
         self, layers: Sequence[Layer], input_dim: int, description: str | None = None, names: Any = None
     ):
@@ -231,8 +233,36 @@ class Network:
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
-        """Load a network file (``exactpwl.network`` JSON)."""
+        """Load a network file: ``exactpwl.network`` JSON, or ONNX if the name ends in ``.onnx``."""
+        if str(path).lower().endswith(".onnx"):
+            return cls.from_onnx(path)
         return cls.from_dict(load_json_file(path), str(path))
+
+    @classmethod
+    def from_torch(cls, module: Any, *, rationalize: Any = None) -> Network:
+        """From a PyTorch ``nn.Sequential`` of Linear / ReLU (weights exact; see ``torch_io``)."""
+        from .torch_io import from_torch
+
+        return from_torch(module, rationalize=rationalize)
+
+    @classmethod
+    def from_onnx(cls, model: Any, *, rationalize: Any = None) -> Network:
+        """From an ONNX file, bytes or ModelProto of Gemm / MatMul / Add / Relu (see ``onnx_io``)."""
+        from .onnx_io import from_onnx
+
+        return from_onnx(model, rationalize=rationalize)
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """A PyTorch ``nn.Sequential`` for float replay (approximate; see ``torch_io.to_torch``)."""
+        from .torch_io import to_torch
+
+        return to_torch(self, dtype)
+
+    def to_onnx(self, path: str | Path | None = None, *, dtype: str = "float64") -> Any:
+        """An ONNX model for float replay, written to ``path`` if given (see ``onnx_io.to_onnx``)."""
+        from .onnx_io import to_onnx
+
+        return to_onnx(self, path, dtype=dtype)
 
     def to_dict(self) -> dict:
         """The ``exactpwl.network`` version 1 JSON object, numbers as exact strings."""
@@ -282,6 +312,12 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({self.architecture})"
+
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from .latex import notebook
+
+        return notebook(self)
 
     def _point_matrix(self, points: Sequence[Sequence[Any]]) -> fmpq_mat:
         cols = []

@@ -25,6 +25,7 @@ __all__ = [
     "parse_number",
     "to_fraction",
     "format_number",
+    "to_sympy",
     "primitive_row",
     "load_json",
     "load_json_file",
@@ -101,6 +102,16 @@ def format_number(q: Any) -> str:
     return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"  # fmpz prints any number of digits
 
 
+def to_sympy(q: Any) -> Any:
+    """An exact number as a sympy ``Rational`` (``Integer`` when whole); a sympy object is kept."""
+    import sympy
+
+    if isinstance(q, sympy.Basic):
+        return q
+    q = to_fmpq(q)
+    return sympy.Rational(int(q.p), int(q.q))
+
+
 def primitive_row(coeffs: Sequence[Any], rhs: Any) -> tuple[tuple[int, ...], int]:
     """Scale ``a.x <= b`` by a positive rational so that (a, b) are coprime integers.
 
@@ -133,14 +144,14 @@ def snap_point(center: Sequence[fmpq], rows: Sequence[tuple[tuple[int, ...], int
     arithmetic only); ``center`` must itself be strictly inside and is returned if none is.
     """
     pq = [(int(c.p), int(c.q)) for c in center]
-    for D in _SNAP_DENOMINATORS:
+    for D in SNAP_DENOMINATORS:
         nums = [(2 * p * D + q) // (2 * q) for p, q in pq]  # round(c * D)
         if all(sum(ai * xi for ai, xi in zip(a, nums)) < b * D for a, b in rows):
             return tuple(fmpq(x, D) for x in nums)
     return tuple(center)
 
 
-_SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
+SNAP_DENOMINATORS = (1, 2, 4, 8, 16, 64, 256, 1024, 2**14, 2**20)
 
 
 def load_json_file(path: Any) -> Any:

@@ -370,6 +370,13 @@ def vertices(rows: Sequence[Row], n: int) -> list[Point]:
     return pts
 
 
+def corners(rows: Sequence[Row], n: int) -> list[Point]:
+    """The vertices of ``{a.x <= b}``, bounded or not (none for a half-space or an empty set)."""
+    kept, _ = dedupe(rows)
+    gens = _ppl_polyhedron(kept, n).minimized_generators()
+    return [tuple(fmpq(int(v), int(g.divisor())) for v in g.coefficients()) for g in gens if g.is_point()]
+
+
 def recession_rays(rows: Sequence[Row], n: int) -> list[list[int]]:
     """Integer generators of the recession cone ``{d : a.d <= 0}``: its rays, and each line both ways."""
     P = _ppl_polyhedron([(a, 0) for a, _ in dedupe(rows)[0]], n)

@@ -333,6 +333,12 @@ class PWL:
     def __repr__(self) -> str:
         return f"PWL({self.kind}, R^{self.input_dim} -> R^{self.output_dim})"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from .latex import notebook
+
+        return notebook(self)
+
 
 def read_breakpoints(points: Sequence[Sequence[Any]]) -> list[tuple[Fraction, Fraction]]:
     """Exact (x, y) pairs with strictly increasing x (at least two), or an InputError saying where."""

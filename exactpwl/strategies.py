@@ -2,8 +2,8 @@
 
 Random questions find what hand-picked ones miss, and hypothesis shrinks a failing case to a
 minimal one: fewer layers, fewer units, fewer pieces, zero weights, smaller numbers.  The test
-suite draws its random ``certify`` questions from here, and the conjecture refuter draws its
-random spaces from here.
+suite draws its random ``certify`` questions from here, and the conjecture refuter
+(``exactpwl.conjecture``) builds the random versions of its finite spaces on these strategies.
 
 Every strategy leans towards the degenerate cases where exact code breaks.  The numbers of one
 object come from a small palette, so they repeat (coincident and parallel hyperplanes, dead
@@ -28,6 +28,10 @@ strategy                 draws                                       read by
 ``pieces``               a FORMATS.md pieces list                    ``PWL.from_pieces``
 ``triangulations``       ``{"points", "simplices", "values"}``       ``PWL.from_triangulation``
 ``domains``              None, ``{"box": ...}`` or ``{"A", "b"}``    ``certify``, ``regions``
+``kinked``               1-D breakpoints with exactly p pieces       ``PWL.from_breakpoints``
+``lattice_trees``        canonical max/min trees of given leaves     ``tree_text`` -> text
+``point_sets``           distinct points of a grid                   anything that takes points
+``labelled_data``        an ``exactpwl.data`` object                 ``construct`` (data methods)
 =======================  ==========================================  =============================
 
 Sizes (``input_dim``, ``depth``, ``width``, ``count``, ...) are an int or an inclusive range
@@ -67,20 +71,30 @@ __all__ = [
     "Layers",
     "MaxAffine",
     "Tree",
+    "affine_tree",
     "argmax_pieces",
     "breakpoint_pieces",
     "breakpoints",
+    "data_json",
     "domains",
     "expression_trees",
     "expressions",
+    "kinked",
+    "labelled_data",
+    "lattice_canonical",
+    "lattice_key",
+    "lattice_trees",
     "max_affine",
     "network_layers",
     "network_of",
     "networks",
     "perturbed",
     "pieces",
+    "point_sets",
     "rationals",
     "reparametrised",
+    "slope_breakpoints",
+    "tree_leaves",
     "tree_text",
     "triangulations",
 ]
@@ -138,28 +152,43 @@ def network_layers(
     output_dim: Size = 1,
     activations: str = "relu",
     values: st.SearchStrategy[Fraction] | None = None,
+    *,
+    widths: Sequence[int] | None = None,
+    biases: st.SearchStrategy[Fraction] | None = None,
+    output_values: st.SearchStrategy[Fraction] | None = None,
+    output_biases: st.SearchStrategy[Fraction] | None = None,
 ) -> Layers:
     """A network as ``[(W, b, acts), ...]``: ``depth`` hidden layers, then a linear output layer.
 
     ``activations="relu"``: every hidden unit is a ReLU; ``"mixed"``: each hidden unit is a ReLU
     or linear.  ``values``: the numbers (default ``rationals(3)``); one network repeats a few of
-    them.  Shrinks towards one layer of one unit with zero weights.
+    them.  ``widths``: the exact hidden widths (instead of ``depth`` and ``width``); ``biases``,
+    ``output_values``, ``output_biases``: other numbers for the hidden biases, the output
+    weights and the output biases (the conjecture refuter's network spaces give each role its
+    own set).  Shrinks towards one layer of one unit with zero weights.
     """
     if activations not in ("relu", "mixed"):
         raise InputError("strategies: activations must be 'relu' or 'mixed'")
     n = draw(_size(input_dim, "input_dim"))
     if n < 1:
         raise InputError("strategies: input_dim must be at least 1")
-    hidden = [draw(_size(width, "width")) for _ in range(draw(_size(depth, "depth")))]
+    if widths is None:
+        hidden = [draw(_size(width, "width")) for _ in range(draw(_size(depth, "depth")))]
+    else:
+        hidden = list(widths)
     widths = [n, *hidden, draw(_size(output_dim, "output_dim"))]
     if min(widths) < 1:
         raise InputError("strategies: width and output_dim must be at least 1")
     pick = _palette(draw, values if values is not None else rationals())
+    pick_b = _palette(draw, biases) if biases is not None else pick
+    pick_v = _palette(draw, output_values) if output_values is not None else pick
+    pick_c = _palette(draw, output_biases) if output_biases is not None else pick_b
     layers = []
     for k in range(1, len(widths)):
-        W = [[draw(pick) for _ in range(widths[k - 1])] for _ in range(widths[k])]
-        b = [draw(pick) for _ in range(widths[k])]
-        if k == len(widths) - 1:
+        last = k == len(widths) - 1
+        W = [[draw(pick_v if last else pick) for _ in range(widths[k - 1])] for _ in range(widths[k])]
+        b = [draw(pick_c if last else pick_b) for _ in range(widths[k])]
+        if last:
             acts = ["linear"] * widths[k]
         elif activations == "mixed":
             acts = [draw(st.sampled_from(["relu", "linear"])) for _ in range(widths[k])]
@@ -284,12 +313,21 @@ def expression_trees(
 
 
 def _affine_leaf(wc: tuple[list[Fraction], Fraction]) -> Tree:
-    """``w.x + c`` as a tree (terms with a zero weight left out; a constant if all are)."""
-    w, c = wc
+    return affine_tree(*wc)
+
+
+def affine_tree(w: Sequence[Fraction], c: Fraction) -> Tree:
+    """``w.x + c`` as a tree (terms with a zero weight left out; a constant if all are).
+
+    >>> tree_text(affine_tree([F(1), F(0), F(-2)], F(1, 2)))
+    'x1 - 2*x3 + 1/2'
+    """
     terms = [("x", i + 1) if v == 1 else ("*", v, ("x", i + 1)) for i, v in enumerate(w) if v]
     if not terms:
         return ("c", c)
-    return ("+", *terms, ("c", c)) if c or len(terms) > 1 else terms[0]
+    if c:
+        return ("+", *terms, ("c", c))
+    return ("+", *terms) if len(terms) > 1 else terms[0]
 
 
 def _number(q: Fraction) -> str:
@@ -348,6 +386,62 @@ def expressions(input_dim: int, outputs: int = 1, max_leaves: int = 8) -> st.Sea
     return st.lists(trees.map(tree_text), min_size=outputs, max_size=outputs)
 
 
+# ---------------------------------------------------------------------------- lattice expressions
+LATTICE = ("max", "min")
+
+
+def tree_leaves(t: Tree) -> int:
+    """The number of leaves of a lattice tree (a leaf is any tree that is not a max or a min)."""
+    return sum(tree_leaves(c) for c in t[1:]) if t[0] in LATTICE else 1
+
+
+def lattice_key(t: Tree, index: dict[Tree, int]) -> tuple:
+    """The order of lattice trees: fewer leaves first, max before min, then the children's keys;
+    leaves by their position in ``index``."""
+    if t[0] not in LATTICE:
+        return (1, index[t])
+    return (tree_leaves(t), LATTICE.index(t[0]), tuple(lattice_key(c, index) for c in t[1:]))
+
+
+def lattice_canonical(t: Tree, index: dict[Tree, int]) -> Tree:
+    """The canonical form of a max/min tree over the leaves of ``index``: a max inside a max (min
+    inside a min) is flattened, repeated arguments are dropped, the arguments are sorted by
+    ``lattice_key``, and a max of one argument is that argument.  Each step keeps the function.
+
+    >>> x1, x2 = ("x", 1), ("x", 2)
+    >>> lattice_canonical(("max", x2, ("max", x1, x2)), {x1: 0, x2: 1})
+    ('max', ('x', 1), ('x', 2))
+    """
+    if t[0] not in LATTICE:
+        return t
+    op, kids = t[0], set()
+    for c in t[1:]:
+        c = lattice_canonical(c, index)
+        kids.update(c[1:] if c[0] == op else [c])
+    args = sorted(kids, key=lambda c: lattice_key(c, index))
+    return args[0] if len(args) == 1 else (op, *args)
+
+
+def lattice_trees(leaves: Sequence[Tree], max_leaves: int = 3) -> st.SearchStrategy[Tree]:
+    """Canonical max/min trees over the given leaves with at most ``max_leaves`` leaves (the
+    lattice form of CPWL functions: every CPWL function is a max of mins of affine maps).
+
+    Shrinks towards the first leaf.
+    """
+    leaves = list(leaves)
+    if not leaves or max_leaves < 1:
+        raise InputError("strategies: lattice trees need leaves and max_leaves >= 1")
+    index = {leaf: i for i, leaf in enumerate(leaves)}
+
+    def extend(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
+        return st.tuples(st.sampled_from(LATTICE), st.lists(children, min_size=2, max_size=3)).map(
+            lambda oa: (oa[0], *oa[1])
+        )
+
+    trees = st.recursive(st.sampled_from(leaves), extend, max_leaves=max_leaves)
+    return trees.map(lambda t: lattice_canonical(t, index)).filter(lambda t: tree_leaves(t) <= max_leaves)
+
+
 # ============================================================================ targets
 
 
@@ -366,6 +460,52 @@ def breakpoints(
         x += draw(st.sampled_from(POSITIVE))
         xs.append(x)
     return [(x, draw(pick)) for x in xs]
+
+
+def slope_breakpoints(
+    kinks: Sequence[Fraction], slopes: Sequence[Fraction], value: Fraction
+) -> list[tuple[Fraction, Fraction]]:
+    """Breakpoints of the 1-D function with kinks t1 < ... < tk, slope s_i between t_i and
+    t_(i+1) (s_0 before t1, s_k after tk) and the given value at t1 (at 0 without kinks).
+
+    >>> slope_breakpoints([F(0)], [F(-1), F(1)], F(0))  # |x|
+    [(Fraction(-1, 1), Fraction(1, 1)), (Fraction(0, 1), Fraction(0, 1)), (Fraction(1, 1), Fraction(1, 1))]
+    """
+    if len(slopes) != len(kinks) + 1:
+        raise InputError("strategies: k kinks need k + 1 slopes")
+    if not kinks:
+        return [(F(0), F(value)), (F(1), F(value) + slopes[0])]
+    pts = [(kinks[0] - 1, value - slopes[0]), (F(kinks[0]), F(value))]
+    y = F(value)
+    for i in range(1, len(kinks)):
+        y += slopes[i] * (kinks[i] - kinks[i - 1])
+        pts.append((F(kinks[i]), y))
+    pts.append((kinks[-1] + 1, y + slopes[-1]))
+    return pts
+
+
+@st.composite
+def kinked(
+    draw: Callable,
+    pieces: Size = (1, 3),
+    positions: Sequence[Fraction] = (F(0), F(1), F(-1), F(2), F(-2)),
+    slopes: Sequence[Fraction] = (F(0), F(1), F(-1), F(2), F(-2)),
+    values: Sequence[Fraction] = (F(0), F(1), F(-1)),
+) -> list[tuple[Fraction, Fraction]]:
+    """1-D breakpoints of a function with exactly ``pieces`` linear pieces: kinks at distinct
+    ``positions``, ``slopes`` that change at every kink, and a value from ``values`` at the first
+    kink (``slope_breakpoints``).  Shrinks towards one piece, the first slope and value.
+    """
+    p = draw(_size(pieces, "pieces"))
+    if p < 1 or p - 1 > len(set(positions)) or (p > 1 and len(set(slopes)) < 2):
+        raise InputError("strategies: not enough positions or slopes for that many pieces")
+    order = {x: i for i, x in enumerate(positions)}
+    kinks = draw(st.lists(st.sampled_from(list(positions)), min_size=p - 1, max_size=p - 1, unique=True))
+    kinks = sorted(kinks, key=lambda x: (x, order[x]))
+    s = [draw(st.sampled_from(list(slopes)))]
+    for _ in range(p - 1):
+        s.append(draw(st.sampled_from([v for v in slopes if v != s[-1]])))
+    return slope_breakpoints(kinks, s, draw(st.sampled_from(list(values))))
 
 
 class MaxAffine(NamedTuple):
@@ -491,6 +631,47 @@ def triangulations(
         "simplices": simplices,
         "values": [draw(pick) for _ in grid],
     }
+
+
+# ============================================================================ data
+
+
+@st.composite
+def point_sets(
+    draw: Callable, input_dim: int, coordinates: Sequence[Fraction] = SIMPLE, count: Size = (1, 3)
+) -> list[tuple[Fraction, ...]]:
+    """Distinct points of the grid ``coordinates^input_dim``, in the grid's order (the first
+    coordinate varies slowest).  Shrinks towards one point at the first grid point.
+    """
+    grid = list(itertools.product(coordinates, repeat=input_dim))
+    k = draw(_size(count, "count"))
+    if not 1 <= k <= len(grid):
+        raise InputError(f"strategies: cannot draw {k} distinct points from a grid of {len(grid)}")
+    chosen = draw(st.lists(st.integers(0, len(grid) - 1), min_size=k, max_size=k, unique=True))
+    return [grid[i] for i in sorted(chosen)]
+
+
+def data_json(points: Sequence[Sequence[Fraction]], values: Sequence[Fraction]) -> dict:
+    """The ``exactpwl.data`` JSON object of labelled points (``construct`` reads it)."""
+    return {
+        "format": "exactpwl.data",
+        "version": 1,
+        "points": [_strs(p) for p in points],
+        "values": _strs(values),
+    }
+
+
+@st.composite
+def labelled_data(
+    draw: Callable,
+    input_dim: int,
+    coordinates: Sequence[Fraction] = SIMPLE,
+    count: Size = (1, 3),
+    labels: Sequence[Fraction] = (F(0), F(1)),
+) -> dict:
+    """Labelled points (``exactpwl.data``): ``point_sets`` with one label from ``labels`` each."""
+    pts = draw(point_sets(input_dim, coordinates, count))
+    return data_json(pts, [draw(st.sampled_from(list(labels))) for _ in pts])
 
 
 # ============================================================================ domains

@@ -66,6 +66,12 @@ class Verdict:
     def __bool__(self) -> bool:
         return bool(self.holds)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from .latex import notebook
+
+        return notebook(self)
+
     def to_json(self) -> dict:
         d: dict[str, Any] = {"holds": self.holds, "regions": self.regions}
         if self.holds is None:
@@ -77,6 +83,12 @@ class Verdict:
         if self.symmetry is not None:
             d["symmetry"] = self.symmetry.summary()
         return d
+
+    def _repr_png_(self) -> bytes | None:
+        """The network's regions (2-D) or graph with the target (1-D), the counterexample marked."""
+        from .plot import png
+
+        return png(self)
 
     def certificate(self) -> dict:
         """The ``exactpwl.certificate`` JSON object (docs/certificate.md); only when the claim holds."""
@@ -94,6 +106,9 @@ def certify(
     backend: str = "ppl",
     cross_check: str | None = None,
     progress: Any = None,
+    kernel: str = "auto",
+    workers: int | None = None,
+    client: Any = None,
     symmetric_in: Any = None,
     symmetry_proof: str = "units",
 ) -> Verdict:
@@ -101,7 +116,9 @@ def certify(
 
     ``target``: a ``PWL``, a ``Network``, an expression such as ``"max(0, x1)"`` or a FORMATS.md
     dict.  ``cross_check="z3"`` asks z3 the same question and raises if the answers differ.
-    ``progress(found, queued)`` is called now and then during the walk.
+    ``progress(found, queued)`` is called now and then during the walk.  ``kernel``,
+    ``workers`` and ``client`` (a ``dask.distributed.Client``) choose how the regions of the
+    joint program are enumerated, as in ``regions``; the verdict does not depend on them.
 
     ``symmetric_in``: blocks of coordinates (``[[0, 1, 2], [3, 4]]``, 0-based, or names ``"x1"``)
     on which network, target and domain are invariant under every permutation, or ``"auto"`` to
@@ -120,7 +137,15 @@ def certify(
     if symmetric_in is not None:
         from .symmetry import certify_symmetric
 
-        options = dict(max_regions=max_regions, backend=backend, cross_check=cross_check, progress=progress)
+        options = dict(
+            max_regions=max_regions,
+            backend=backend,
+            cross_check=cross_check,
+            progress=progress,
+            kernel=kernel,
+            workers=workers,
+            client=client,
+        )
         return certify_symmetric(net, target, domain, symmetric_in, symmetry_proof, **options)
     t = as_target(target, net.input_dim)
     prog = joint_program(net, t)
@@ -134,8 +159,18 @@ def certify(
         piece = piece_of(prog.pieces, region)
         return not (region.W == piece.W and region.c == piece.c)
 
-    g = regions(prog.network, dom, max_regions=max_regions, backend=backend, until=differs, progress=progress)
-    stats = {k: g.stats[k] for k in ("seconds", "backend")}
+    g = regions(
+        prog.network,
+        dom,
+        max_regions=max_regions,
+        backend=backend,
+        until=differs,
+        progress=progress,
+        kernel=kernel,
+        workers=workers,
+        client=client,
+    )
+    stats = {k: g.stats[k] for k in ("seconds", "kernel", "backend")}
     if g.stopped_at is not None:
         cx = _counterexample(net, t, prog, g[g.stopped_at])
         verdict = Verdict(False, len(g), cx, g, prog, net, t, domain, stats, pairs)

@@ -14,7 +14,7 @@ simplices = [[0, 1, 4], [0, 4, 3], [1, 2, 4], [2, 5, 4], [3, 4, 6], [4, 7, 6], [
 values = [abs(i - 1) + abs(j - 1) for i, j in points]
 c = lattice(PWL.from_triangulation(points, simplices, values))
 print(c.derivation())
-maps, terms = len(c.steps[0].values), c.steps[2].values["terms"]
+maps, terms = len(c.steps[0].values), c.steps[2]["terms"]
 print(f"pyramid-cup: {maps} maps, {terms} terms, holds = {c.certify().holds}")
 print(f"f(1/2, 3/2) = {c.network([Fraction(1, 2), Fraction(3, 2)])[0]}")
 

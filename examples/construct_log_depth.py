@@ -11,7 +11,7 @@ from exactpwl.pwl import PWL
 # max(0, x1, x2) is already one max of n + 1 = 3 affine maps: one tree of depth 2
 c = log_depth("max(0, x1, x2)")
 print(c.derivation())
-terms, arity = c.steps[3].values["terms"], c.steps[3].values["largest max"]
+terms, arity = c.steps[4]["terms"], c.steps[4]["largest max"]
 hidden = len(c.network.layers) - 1
 print(f"max(0, x1, x2): {terms} term, max of {arity}, hidden layers = {hidden}, holds = {c.certify().holds}")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -39,6 +41,13 @@ def union_jack_simplices() -> list[list[int]]:
             b, c, d = a + 1, a + 3, a + 4
             out += [[a, b, d], [a, d, c]] if (i + j) % 2 == 0 else [[a, b, c], [b, d, c]]
     return out
+
+
+def need(module: str):
+    """Import an optional dependency: in CI (CI=true) it must be there, elsewhere its absence skips."""
+    if os.environ.get("CI"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module)
 
 
 def fraction_rank(M) -> int:

@@ -713,7 +713,10 @@ def _t_wrong_segment():
     i = next(k for k, r in enumerate(cert["regions"]) if r["target"] == 2)
     assert 0 < F(cert["regions"][i]["point"][0]) < 1
     cert["regions"][i]["target"] = 1
-    return cert, (i + 1, None, NOT_LABEL)
+    # the checker meets the lie either at region i itself or first at a neighbour's facet into it
+    return cert, re.compile(
+        rf"region {i + 1}: {NOT_LABEL}$|region \d+: across row .* lies another region than region {i + 1}$"
+    )
 
 
 def _t_pieces_wrong_piece():

@@ -47,10 +47,10 @@ def test_pyramid_certified_and_active_region_is_the_diamond():
     assert info["bounded"] is True and len(info["active"]) == 4  # one triangle per quadrant
     verts = {tuple(F(int(v.p), int(v.q)) for v in p) for vs in info["vertices"] for p in vs}
     assert verts == {(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)}
-    step = c.steps[2].values
-    assert step["all bounded"] == "True"
-    assert step["active vertices in the closed diamond"] == "True"
-    assert step["inactive regions miss the open diamond"] == "True"
+    step = c.steps[2]
+    assert step["all bounded"] is True
+    assert step["active vertices in the closed diamond"] is True
+    assert step["inactive regions miss the open diamond"] is True
 
 
 @pytest.mark.parametrize("delta", [F(1, 1000), F(1, 3), F(2)])
@@ -177,8 +177,8 @@ def test_divide_on_grid_of_boxes(g):
             assert c.certify().holds is True
             for x in sample:
                 assert c.network(x) == BASE(x)
-            step = c.steps[-1].values
-            assert step["holds on Q"] == "False"
+            step = c.steps[-1]
+            assert step["holds on Q"] is False
             x = step["counterexample x"]
             assert all(Q[i][0] <= x[i] <= Q[i][1] for i in range(2))
             gx = sum(F(a) * h for a, h in zip(w, _h(x))) + g0
@@ -190,8 +190,8 @@ def test_divide_bent_hyperplane_by_hand():
     # g(h) = h3 - 1/2 = relu(x1 + x2 - 1) - 1/2: zero set x1 + x2 = 3/2 in the input space;
     # E = [0, 1/2]^2 has x1 + x2 <= 1, so g = -1/2 there; Q = [1, 2]^2 has g up to 3 - 1/2
     c = divide(BASE, [[0, "1/2"], [0, "1/2"]], ([0, 0, 1], "-1/2"), [2], Q_box=[[1, 2], [1, 2]])
-    assert c.steps[0].values["max over E"] == F(-1, 2)
-    assert c.steps[-1].values["max over Q"] == F(5, 2)
+    assert c.steps[0]["max over E"] == F(-1, 2)
+    assert c.steps[-1]["max over Q"] == F(5, 2)
     assert c.network([2, 2]) == [BASE([2, 2])[0] + 2 * F(5, 2)]
 
 
@@ -201,7 +201,7 @@ def test_divide_mixed_last_layer_needs_larger_beta():
         [([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])], activations=[["linear", "relu"], "linear"]
     )
     c = divide(base, [[-3, -1], [0, 1]], ([0, 1], -1), 1, Q_box=[[-3, -1], [0, 3]])
-    assert c.steps[1].values["beta"] == 4  # 1 + max(-x1) = 1 + 3
+    assert c.steps[1]["beta"] == 4  # 1 + max(-x1) = 1 + 3
     assert c.certify().holds is True
 
 
@@ -257,6 +257,6 @@ def test_example_construct_deep():
     assert "max3: holds = True" in out
     assert "grid of thirds: 361 of 361 points equal" in out  # 19 * 19
     assert "pyramid: holds = True; layer-2 unit active on 4 regions, all bounded = True" in out
-    assert "b_1 = [10, 7]" in out and "b_2 = [58, 39]" in out  # see test_transmit_biases_by_hand
+    assert "b1 = [10, 7]" in out and "b2 = [58, 39]" in out  # see test_transmit_biases_by_hand
     # divide: E = [0, 1/2]^2, g = relu(x1 + x2 - 1) - 1/2, v = 2; at (2, 2): old 2 + 2 - 2*3 = -2, new -2 + 5
     assert "divide: holds on E = True; at (2, 2) old = -2, new = 3" in out

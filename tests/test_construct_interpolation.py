@@ -47,9 +47,9 @@ def data(points, values) -> Data:
 # ---------------------------------------------------------------------- PAPER.md §4, example 2
 def test_worked_example_2():
     c = triangular(data([[0], [1], [3]], [1, -1, 2]))
-    assert c.steps[1].values["t"] == [-1, F(1, 2), 2]
-    assert c.steps[2].values["H"] == [[1, 0, 0], [2, F(1, 2), 0], [4, F(5, 2), 1]]
-    assert c.steps[3].values["v"] == [1, -6, 13]
+    assert c.steps[1]["t"] == [-1, F(1, 2), 2]
+    assert c.steps[2]["H"] == [[1, 0, 0], [2, F(1, 2), 0], [4, F(5, 2), 1]]
+    assert c.steps[3]["v"] == [1, -6, 13]
     (W1, b1, _), (W2, b2, _) = layers_of(c.network)
     assert b1 == [1, F(-1, 2), -2] and W2 == [[1, -6, 13]] and b2 == [0]  # no output bias
     assert [evaluate(c.network, [x]) for x in (0, 1, 3)] == [[1], [-1], [2]]
@@ -57,7 +57,7 @@ def test_worked_example_2():
 
 def test_worked_example_2_with_given_thresholds_and_unsorted_input():
     c = triangular(data([[3], [0], [1]], [2, 1, -1]), thresholds=[-1, "1/2", 2])
-    assert c.steps[3].values["v"] == [1, -6, 13]
+    assert c.steps[3]["v"] == [1, -6, 13]
     assert c.check_data()
 
 
@@ -67,7 +67,7 @@ def test_r5_all_point_sets_up_to_4_in_0_to_5():
     for N in range(1, 5):
         for xs in itertools.combinations(range(6), N):
             # H depends only on the points: lower triangular with positive diagonal
-            H = triangular(data([[x] for x in xs], [0] * N)).steps[2].values["H"]
+            H = triangular(data([[x] for x in xs], [0] * N)).steps[2]["H"]
             assert all(H[i][j] == 0 for i in range(N) for j in range(i + 1, N))
             assert all(H[j][j] > 0 for j in range(N))
             for ys in itertools.product(range(-2, 3), repeat=N):
@@ -83,7 +83,7 @@ def test_r5_rank_of_augmented_matrix_is_n():
 
     for N in range(1, 6):
         for xs in itertools.combinations(range(7), N):
-            H = triangular(data([[x] for x in xs], [0] * N)).steps[2].values["H"]
+            H = triangular(data([[x] for x in xs], [0] * N)).steps[2]["H"]
             assert sympy.Matrix([[*row, 1] for row in H]).rank() == N
 
 
@@ -106,15 +106,15 @@ def test_threshold_outside_its_gap_is_refused(t, bad):
 def test_worked_example_3_xor():
     xor = data([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 1, 1, 0])
     c = projection(xor, thresholds=["-1/2", "1/2", "3/2", "5/2"])
-    assert c.steps[0].values["w"] == [1, 2]
-    assert c.steps[1].values["p"] == [0, 1, 2, 3]
-    assert c.steps[5].values["v"] == [0, 2, -4, 2]
+    assert c.steps[0]["w"] == [1, 2]
+    assert c.steps[1]["p"] == [0, 1, 2, 3]
+    assert c.steps[5]["v"] == [0, 2, -4, 2]
     (W1, b1, _), (W2, b2, _) = layers_of(c.network)
     assert W1 == [[1, 2]] * 4 and b1 == [F(1, 2), F(-1, 2), F(-3, 2), F(-5, 2)]
     assert W2 == [[0, 2, -4, 2]] and b2 == [0]
     assert [evaluate(c.network, p) for p in xor.points] == [[0], [1], [1], [0]]
     # the default first threshold (p_1 - 1) changes nothing here: v_1 = y_1 / H_11 = 0
-    assert projection(xor).steps[5].values["v"] == [0, 2, -4, 2]
+    assert projection(xor).steps[5]["v"] == [0, 2, -4, 2]
 
 
 def test_r6_all_point_sets_in_grid_3x3_binary_labels():
@@ -137,7 +137,7 @@ def test_r6_cube_3d_binary_labels():
         for pts in itertools.combinations(itertools.product(range(2), repeat=3), N):
             for ys in itertools.product(range(2), repeat=N):
                 c = projection(data(pts, ys))
-                assert c.steps[0].values["w"] == [1, 2, 4]
+                assert c.steps[0]["w"] == [1, 2, 4]
                 assert [evaluate(c.network, p)[0] for p in pts] == list(ys)
 
 
@@ -152,7 +152,7 @@ def test_r6_rational_points_use_the_exact_search():
         pts = sorted(pts)
         ys = [F(rng.randint(-5, 5), rng.randint(1, 4)) for _ in pts]
         c = projection(data(pts, ys))
-        w = c.steps[0].values["w"]
+        w = c.steps[0]["w"]
         assert len({sum(a * b for a, b in zip(w, p)) for p in pts}) == len(pts)
         assert [evaluate(c.network, p)[0] for p in pts] == ys
     # collinear points on the line x1 + x2 = 0 (with a negative coordinate): w = (1, 1) merges
@@ -168,7 +168,7 @@ XOR_PTS = [[0, 0], [1, 0], [0, 1], [1, 1]]
 def test_r12_xor_after_the_r13_layer():
     prefix = Network.from_layers([([[1, 0], [0, 1], [1, 1]], [0, 0, -1])], activations=["relu"])
     c = after_prefix(prefix, data(XOR_PTS, [0, 1, 1, 0]))
-    assert c.steps[0].values["T(x)"] == [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 1]]
+    assert c.steps[0]["T(x)"] == [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 1]]
     assert c.network.architecture == "2-3-4-1"
     assert [evaluate(c.network, p)[0] for p in XOR_PTS] == [0, 1, 1, 0]
 
@@ -243,7 +243,7 @@ def test_bad_data(build, d, message):
 
 def test_read_data_dicts_are_accepted():
     d = {"format": "exactpwl.data", "version": 1, "points": [[0], [1], [3]], "values": [1, -1, 2]}
-    assert triangular(d).steps[3].values["v"] == [1, -6, 13]
+    assert triangular(d).steps[3]["v"] == [1, -6, 13]
     assert read_data(d).input_dim == 1
 
 

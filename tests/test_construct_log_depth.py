@@ -74,8 +74,8 @@ def test_square_of_8_triangles(seed):
     c = log_depth(t)
     assert _hidden(c) == 2 and _relu_only(c)
     assert c.certify().holds is True
-    assert c.steps[-1].values["holds"] == "True"
-    assert c.steps[3].values["largest max"] <= 3
+    assert c.steps[-1]["holds"] is True
+    assert c.steps[4]["largest max"] <= 3
     probes = [list(map(F, p)) for p in POINTS]  # vertices
     probes += [[F(sum(POINTS[k][0] for k in s), 3), F(sum(POINTS[k][1] for k in s), 3)] for s in _simplices()]
     probes += [[F(rng.randint(0, 60), 30), F(rng.randint(0, 60), 30)] for _ in range(30)]
@@ -114,7 +114,7 @@ def test_1d_breakpoints_on_the_whole_line():
 def test_max0_x1_x2_is_one_max_of_three():
     c = log_depth("max(0, x1, x2)")
     assert _hidden(c) == 2 and c.domain is None
-    assert c.steps[3].values == {"terms": 1, "largest max": 3}
+    assert (c.steps[4]["terms"], c.steps[4]["largest max"]) == (1, 3)
     assert c.certify().holds is True
     assert c.network([-1, F(1, 2)]) == [F(1, 2)]
 
@@ -203,7 +203,7 @@ def test_3d_two_cubes_twelve_tetrahedra():
     vals = [F(rng.randint(-9, 9), rng.randint(1, 3)) for _ in pts]
     c = log_depth(PWL.from_triangulation(pts, simplices, [str(v) for v in vals]))
     assert _hidden(c) == 2 and _relu_only(c)
-    assert c.steps[3].values["largest max"] == 4
+    assert c.steps[4]["largest max"] == 4
     assert c.certify().holds is True
     for p, v in zip(pts, vals):
         assert c.network(p) == [v]
@@ -215,10 +215,10 @@ def test_3d_two_cubes_twelve_tetrahedra():
 def test_3d_expressions(expr):
     c = log_depth(expr, 3)
     assert _hidden(c) == 2 and _relu_only(c)
-    assert c.steps[3].values["largest max"] <= 4
+    assert c.steps[4]["largest max"] <= 4
     assert c.certify().holds is True
     if expr == "max(0, x1, x2, x3)":  # convex: the dual lattice form is this single max of 4
-        assert c.steps[3].values == {"terms": 1, "largest max": 4}
+        assert (c.steps[4]["terms"], c.steps[4]["largest max"]) == (1, 4)
 
 
 def test_hidden_layers_equal_ceil_log2_n_plus_1_for_n_1_2_3():

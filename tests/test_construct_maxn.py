@@ -74,10 +74,10 @@ def test_steps_record_each_layer():
     assert titles[1] == "Hidden layer 1: 5 values -> 3"
     assert titles[2] == "Hidden layer 2: 3 values -> 2"
     assert titles[3] == "Hidden layer 3: 2 values -> 1"
-    assert c.steps[1].formula == "max(v1, v2), max(v3, v4), v5 carried"
-    assert c.steps[1].values["ReLU units"] == 2 and c.steps[1].values["linear units"] == 3
+    assert c.steps[1].formula_text == "max(v1, v2);  max(v3, v4);  v5 (carried)"
+    assert c.steps[1]["ReLU units"] == 2 and c.steps[1]["linear units"] == 3
     # first layer: relu(x1 - x2), x2, relu(x3 - x4), x4, x5
-    assert c.steps[1].values["weights (rows)"] == [
+    assert c.steps[1]["W1"] == [
         [1, -1, 0, 0, 0],
         [0, 1, 0, 0, 0],
         [0, 0, 1, -1, 0],

@@ -50,7 +50,7 @@ def test_shared_data_fit_random(seed: int) -> None:
     for p, y in zip(pts, vals):
         assert own_eval(c.network, list(p)) == y
     assert c.certify().holds is True
-    counts = c.steps[-1].values
+    counts = c.steps[-1]
     assert counts["shared hidden units"] == N - 1 and counts["separate hidden units"] == K * (N - 1)
 
 
@@ -130,7 +130,7 @@ def test_shared_function_random(seed: int) -> None:
     c = shared_function(exprs, n)
     assert c.certify().holds is True
     union = set().union(*hyper)
-    counts = c.steps[-1].values
+    counts = c.steps[-1]
     assert counts["|U H_k|"] == len(union)
     assert counts["bound |U H_k| + 2n"] == len(union) + 2 * n
     assert counts["separate sum_k (|H_k| + 2)"] == sum(len(h) + 2 for h in hyper)

@@ -75,8 +75,8 @@ def test_worked_example_1_hinge_weights():
     assert [L1.biases[j, 0] for j in range(3)] == [0, -1, -2]  # sigma(x), sigma(x-1), sigma(x-2)
     assert L2.weights.tolist() == [[2, -3, 2]] and L2.biases[0, 0] == 0
     assert evaluate(c.network, F(3)) == 2  # 6 - 6 + 2
-    assert c.steps[1].values["s"] == [2, -1, 1]
-    assert c.steps[2].values["d"] == [-3, 2]
+    assert c.steps[1]["s"] == [2, -1, 1]
+    assert c.steps[2]["d"] == [-3, 2]
     assert c.certify().holds is True
 
 
@@ -215,8 +215,8 @@ def test_r4_one_sided_difference_quotients():
         for j, tj in enumerate(t):
             quotient = (evaluate(left.network, tj) - evaluate(left.network, tj - eps)) / eps
             assert quotient == -sum(u[j:]) == slopes[j]
-        assert right.steps[4].values["cumulative sums"] == slopes
-        assert left.steps[4].values["slopes from the units"] == slopes
+        assert right.steps[4]["sum_{i=0}^{j} v_i"] == slopes
+        assert left.steps[4]["-sum_{i=j}^{k+1} v_i"] == slopes
 
 
 def test_r3_uniqueness_of_the_hinge_coefficients():

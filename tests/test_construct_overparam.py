@@ -78,8 +78,8 @@ def test_invariant_family_by_hand() -> None:
     # x1 + x2 - (x1 + x2) = 0 with t = relu(t) - relu(-t): the only global relation, so
     # (dv; dc) = s (1, -1, 1, -1, -1, 1; 0) and the dimension is 1
     c = invariant_family(_sym_prefix(), [1, 2, 3, 4, 5, 6], 7, seed=1)
-    basis = c.steps[1].values["basis (dv; dc)"]
-    assert c.steps[1].values["dimension"] == 1
+    basis = c.steps[1]["basis (dv; dc)"]
+    assert c.steps[1]["dimension"] == 1
     (vec,) = basis
     assert sympy.Matrix([vec, [1, -1, 1, -1, -1, 1, 0]]).rank() == 1
     assert c.certify().holds is True
@@ -95,8 +95,8 @@ def test_invariant_family_duplicate_units() -> None:
     # relu(x1) twice and relu(x2): only moving weight between the twins keeps the function
     prefix = Network.from_layers([([[1, 0], [1, 0], [0, 1]], [0, 0, 0])], activations=["relu"])
     c = invariant_family(prefix, [1, 1, 1], 0)
-    assert c.steps[1].values["dimension"] == 1
-    assert sympy.Matrix([c.steps[1].values["basis (dv; dc)"][0], [1, -1, 0, 0]]).rank() == 1
+    assert c.steps[1]["dimension"] == 1
+    assert sympy.Matrix([c.steps[1]["basis (dv; dc)"][0], [1, -1, 0, 0]]).rank() == 1
     assert c.certify().holds is True
 
 
@@ -111,10 +111,10 @@ def test_cell_family_random(seed: int) -> None:
     # x may lie on a hyperplane: then the cell is the lexicographic neighbour, which contains x in its
     # closure; our S is its active set whenever x is strictly inside
     if all(sum(F(wi) * xi for wi, xi in zip(W[j], x)) + b[j] != 0 for j in range(m)):
-        assert c.steps[0].values["S"] == S
-    S0 = [j - 1 for j in c.steps[0].values["S"]]
+        assert c.steps[0]["S"] == S
+    S0 = [j - 1 for j in c.steps[0]["S"]]
     rank_WS = sympy.Matrix([W[j] for j in S0]).rank() if S0 else 0
-    assert c.steps[1].values["dimension"] == len(S0) - rank_WS
+    assert c.steps[1]["dimension"] == len(S0) - rank_WS
     assert c.certify().holds is True  # same affine piece on the whole cell
 
 
@@ -125,5 +125,5 @@ def test_example_script() -> None:
     # (0,0,1,0,1,0,1) have rank 3, so the family has dimension 7 - 3 = 4
     assert "rank = 3" in out and "dimension = 4" in out
     # cell x1, x2 > 0: S = {1, 3, 5}, W_S = [[1,0],[0,1],[1,1]] has rank 2 -> dimension 1
-    assert "S = [1, 3, 5]" in out and "rank F_S = 2" in out
+    assert "S = [1, 3, 5]" in out and "rank(F_S) = 2" in out
     assert out.count("holds = True") == 3

@@ -190,8 +190,8 @@ def test_example_script() -> None:
     # x1 - x2 = 0 (jump 2); affine rest A = (-1, -1), d = 1.  Turning units around adds (2, 0)
     # and/or (2, -2) to A: (-1, -1), (1, -1), (1, -3), (3, -3), never 0; but (1, -1) is in the span
     # of x1 - x2's normal, so relu(-x1) plus two units on x1 = x2: 3 units (k+1), not 2 + 2
-    assert "H1 = x1 = 0, lambda = 2" in out
-    assert "H2 = x1 - x2 = 0, lambda = 2" in out
+    assert "H_1 = x1 = 0,  lambda = 2" in out
+    assert "H_2 = x1 - x2 = 0,  lambda = 2" in out
     assert "A = [[-1, -1]]" in out and "d = [1]" in out
     assert "case = k+1" in out and "hidden units = 3" in out
     assert "certified: holds = True" in out

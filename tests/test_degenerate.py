@@ -2,9 +2,11 @@
 
 Each case below is a tiny network whose regions, pieces, bounded regions, edges and (where
 given) patterns, areas, flips and affine maps were counted by hand; the derivation is in the
-comment next to it.  Every case is run on all three backends, and every graph also goes
-through the generic reference checks of ``test_regions.check_graph`` (independent Fraction
-evaluation, exact polygons in 2-D, facet/edge bookkeeping).
+comment next to it.  Every case is run on both kernels (the walk on all three backends, the
+subdivision), and every graph also goes through the generic reference checks of
+``test_regions.check_graph`` (independent Fraction evaluation, exact polygons in 2-D,
+facet/edge bookkeeping).  The subdivision needs a bounded domain: on an unbounded one it
+hands over to the walk, which is checked too.
 """
 
 from __future__ import annotations
@@ -419,17 +421,29 @@ CASES = {
 }
 
 
+# (kernel, backend): the walk on each polyhedra backend, and the subdivision (no backend)
+RUNS = [("walk", "ppl"), ("walk", "highs"), ("walk", "exact-lp"), ("subdivision", "ppl")]
+
+
+def run(case, kernel, backend="ppl"):
+    """The case's graph from one kernel; the subdivision must really have run on bounded domains."""
+    g = regions(Ref(case["layers"], case.get("acts")).net(), case["domain"], backend=backend, kernel=kernel)
+    bounded = case["domain"] is not None and case["bounded"] == case["regions"]  # all regions bounded
+    assert g.stats["kernel"] == (kernel if bounded else "walk")
+    return g
+
+
 def expected_map(spec):
     W, c = spec
     return [[Q(v) for v in row] for row in W], [Q(v) for v in c]
 
 
-@pytest.mark.parametrize("backend", ["ppl", "highs", "exact-lp"])
+@pytest.mark.parametrize("kernel, backend", RUNS)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_degenerate_case(name, backend):
+def test_degenerate_case(name, kernel, backend):
     case = CASES[name]
     ref = Ref(case["layers"], case.get("acts"))
-    g = regions(ref.net(), case["domain"], backend=backend)
+    g = run(case, kernel, backend)
     polys = check_graph(ref, g, case["domain"])
     assert len(g) == case["regions"]
     assert g.num_pieces == case["pieces"]
@@ -468,26 +482,35 @@ def test_degenerate_case(name, backend):
 )
 def test_degenerate_backends_agree(name):
     case = CASES[name]
-    ref = Ref(case["layers"], case.get("acts"))
-    sigs = [
-        graph_signature(regions(ref.net(), case["domain"], backend=be)) for be in ("ppl", "highs", "exact-lp")
-    ]
-    assert sigs[0] == sigs[1] == sigs[2]
+    sigs = [graph_signature(run(case, kernel, backend)) for kernel, backend in RUNS]
+    assert all(s == sigs[0] for s in sigs)
 
 
-def test_coincident_rows_are_listed_once():
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_degenerate_kernels_agree(name):
+    # the two kernels give the same graph: regions with their rows, maps and boundedness; edges
+    # with their hyperplanes and flips; pieces
+    case = CASES[name]
+    walk, sub = run(case, "walk"), run(case, "subdivision")
+    assert graph_signature(walk) == graph_signature(sub)
+    assert sorted(map(sorted, walk.pieces())) == sorted(map(sorted, sub.pieces()))
+
+
+@pytest.mark.parametrize("kernel", ["walk", "subdivision"])
+def test_coincident_rows_are_listed_once(kernel):
     # five units on the line x = 0: a region keeps one row for it (x <= 0 or -x <= 0), not five
     case = CASES["coincident"]
-    g = regions(Ref(case["layers"]).net(), case["domain"])
+    g = run(case, kernel)
     r = g[(1, 1, 1, 0, 0, 1)]  # x > 0, y > 0: the unit square [0,1]^2
     assert sorted(r.inequalities) == sorted([((-1, 0), 0), ((0, -1), 0), ((1, 0), 1), ((0, 1), 1)])
 
 
-def test_boundary_unit_row_is_not_crossed():
+@pytest.mark.parametrize("kernel", ["walk", "subdivision"])
+def test_boundary_unit_row_is_not_crossed(kernel):
     # relu(x - 1) and relu(1 - x) vanish on the box facet x = 1: the regions with x > 0 have the
     # row x <= 1 (domain and units at once) and no edge leaves through it
     case = CASES["dead_and_active"]
-    g = regions(Ref(case["layers"]).net(), case["domain"])
+    g = run(case, kernel)
     for p in g.graph:
         if p[0] == 1:
             assert ((1, 0), 1) in g[p].inequalities
@@ -499,7 +522,7 @@ def test_boundary_unit_row_is_not_crossed():
 # hyperplanes, hyperplanes through the box corners (x - y = 0, x + y = 0, x = +-1, ...), dead
 # units in every layer, facets where 2 to 4 units flip at once.  No count is known by hand;
 # every claim goes through the reference checks (in 2-D the exact areas must tile the box) and
-# the three backends must agree.
+# both kernels (the walk on the three backends) must agree.
 
 DEGENERATE_NETS = [
     ((2, 4, 4, 1), 4, 1, {"box": [[-1, 1]] * 2}),
@@ -515,11 +538,13 @@ DEGENERATE_NETS = [
 @pytest.mark.parametrize("sizes, seed, w, domain", DEGENERATE_NETS)
 def test_random_degenerate_nets(sizes, seed, w, domain):
     ref = Ref(random_layers(sizes, seed, lo=-w, hi=w))
-    graphs = [regions(ref.net(), domain, backend=be) for be in ("ppl", "highs", "exact-lp")]
+    graphs = [regions(ref.net(), domain, backend=be, kernel=k) for k, be in RUNS]
+    assert graphs[-1].stats["kernel"] == ("walk" if domain is None else "subdivision")
     check_graph(ref, graphs[0], domain)
+    check_graph(ref, graphs[-1], domain)
     assert len(graphs[0]) > 1
     sigs = [graph_signature(g) for g in graphs]
-    assert sigs[0] == sigs[1] == sigs[2]
+    assert all(s == sigs[0] for s in sigs)
 
 
 @pytest.mark.slow
@@ -538,7 +563,7 @@ def test_drawn_degenerate_nets(layers, data):
     # palette, so rows repeat; any domain, bounded or not), so that a failure shrinks
     ref = Ref([(W, b) for W, b, _ in layers])
     domain = data.draw(domains(ref.n))
-    graphs = [regions(ref.net(), domain, backend=be) for be in ("ppl", "highs", "exact-lp")]
+    graphs = [regions(ref.net(), domain, backend=be, kernel=k) for k, be in RUNS]
     check_graph(ref, graphs[0], domain)
     sigs = [graph_signature(g) for g in graphs]
     assert sigs[0] == sigs[1] == sigs[2]

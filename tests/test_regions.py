@@ -28,6 +28,9 @@ import z3
 from exactpwl.network import Network
 from exactpwl.region_graph import regions
 
+# Both region kernels (DESIGN.md "Two kernels, one answer") run every test on a bounded domain.
+KERNELS = ["walk", "subdivision"]
+
 # ============================================================================ reference helpers
 
 
@@ -583,10 +586,12 @@ def tent_layers(k):
     return layers
 
 
+@pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
-def test_telgarsky_tent_map(k):
+def test_telgarsky_tent_map(k, kernel):
     ref = Ref(tent_layers(k))
-    g = regions(ref.net(), {"box": [[0, 1]]})
+    g = regions(ref.net(), {"box": [[0, 1]]}, kernel=kernel)
+    assert g.stats["kernel"] == kernel
     # t^k has 2^k linear pieces on [0, 1] (Telgarsky), each with slope +-2^k.  The unit
     # relu(t^j - 1/2) flips at the odd multiples of 2^-(j+1); relu(t^j) never changes state on
     # an open interval (t^j >= 0 with isolated zeros), so the flips are at all i/2^k, 0 < i < 2^k:
@@ -609,10 +614,11 @@ def test_telgarsky_tent_map(k):
     [((1, 4, 1), 0, (1,)), ((1, 4, 4, 1), 1, (1,)), ((1, 5, 5, 5, 1), 2, (1,))]
     + [((1, 6, 6, 2), 3, (1, 2, 3)), ((1, 3, 3, 3, 3, 1), 4, (1, 2))],
 )
-def test_1d_regions_and_pieces_exact_breakpoints(sizes, seed, dens):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_1d_regions_and_pieces_exact_breakpoints(sizes, seed, dens, kernel):
     ref = Ref(random_layers(sizes, seed, dens=dens))
     dom = {"box": [[-4, 4]]}
-    g = regions(ref.net(), dom)
+    g = regions(ref.net(), dom, kernel=kernel)
     regs, pieces = intervals_1d(ref, -4, 4)
     assert len(g) == len(regs)
     assert {(interval_of(r), r.pattern) for r in g} == {((lo, hi), pat) for lo, hi, pat in regs}
@@ -627,14 +633,15 @@ def test_1d_regions_and_pieces_exact_breakpoints(sizes, seed, dens):
     check_graph(ref, g, dom)
 
 
-def test_1d_fine_grid_brute_force():
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_1d_fine_grid_brute_force(kernel):
     # non-zero integer weights and biases in -3..3 (so no unit is identically zero on an
     # interval).  Grid points where some pre-activation is exactly 0 are skipped; the others
     # name a region each.  Deeper breakpoints are not on a known grid, so the exact breakpoint
     # reference says how short the shortest region is: longer than two grid cells, so no
     # region is missed and the brute-force set must be the whole set.
     ref = Ref(random_layers((1, 5, 5, 1), 7, nonzero=True))
-    g = regions(ref.net(), {"box": [[-3, 3]]})
+    g = regions(ref.net(), {"box": [[-3, 3]]}, kernel=kernel)
     N = 600
     grid = [Fraction(-3) + Fraction(6 * (2 * i + 1), 2 * N) for i in range(N)]  # cell midpoints
     generic = [x for x in grid if all(z != 0 for z in ref.preacts([x])[0])]
@@ -661,11 +668,13 @@ RANDOM_NETS = [
 ]
 
 
+@pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("sizes, seed, dens, half", RANDOM_NETS)
-def test_random_network_consistency(sizes, seed, dens, half):
+def test_random_network_consistency(sizes, seed, dens, half, kernel):
     ref = Ref(random_layers(sizes, seed, dens=dens))
     dom = {"box": [[-half, half]] * sizes[0]}
-    g = regions(ref.net(), dom)
+    g = regions(ref.net(), dom, kernel=kernel)
+    assert g.stats["kernel"] == kernel
     assert len(g) > 1
     check_graph(ref, g, dom)
     assert g.num_bounded == len(g)
@@ -707,9 +716,12 @@ def graph_signature(g):
 )
 def test_backends_agree(layers, domain):
     ref = Ref(layers)
-    graphs = {be: regions(ref.net(), domain, backend=be) for be in ("ppl", "highs", "exact-lp")}
+    graphs = {
+        be: regions(ref.net(), domain, backend=be, kernel="walk") for be in ("ppl", "highs", "exact-lp")
+    }
+    graphs["subdivision"] = regions(ref.net(), domain, kernel="subdivision")
     sigs = {be: graph_signature(g) for be, g in graphs.items()}
-    assert sigs["ppl"] == sigs["highs"] == sigs["exact-lp"]
+    assert sigs["ppl"] == sigs["highs"] == sigs["exact-lp"] == sigs["subdivision"]
     for g in graphs.values():
         check_graph(ref, g, domain)
 
@@ -751,9 +763,10 @@ def int_grid_patterns(ref: Ref, N: int, half: int):
     [((2, 4, 4, 1), 34, 120, True), ((2, 5, 3, 1), 31, 120, True), ((2, 4, 4, 1), 35, 200, True)]
     + [((2, 4, 4, 1), 30, 60, False)],  # this one has a sliver of area 1/1344: a coarse grid misses it
 )
-def test_2d_grid_brute_force(sizes, seed, N, fine):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_2d_grid_brute_force(sizes, seed, N, fine, kernel):
     ref = Ref(random_layers(sizes, seed, nonzero=True))
-    g = regions(ref.net(), {"box": [[-3, 3]] * 2})
+    g = regions(ref.net(), {"box": [[-3, 3]] * 2}, kernel=kernel)
     seen, skipped = int_grid_patterns(ref, N, 3)
     assert skipped < N * N // 20  # a few grid points lie on some line; all others are generic
     assert seen <= set(g.graph)  # every pattern met at a generic point is a region
@@ -796,11 +809,31 @@ def test_max_regions_cap():
         assert g.complete is True and g.unexplored == 0 and len(g) == total
 
 
-def test_graphml_round_trip(tmp_path):
+def test_max_regions_cap_on_a_box():
+    # on a box the subdivision counts cells (each a union of regions, so a lower bound on the
+    # count); past the cap the walk makes the partial graph, so a cap means the same on both
+    A, b = generic_arrangement(2, 6, 41)
+    ref = Ref([(A, b), ([[1, -2, 3, 1, 1, -1]], [0])])
+    dom = {"box": [[-30, 30]] * 2}
+    full = regions(ref.net(), dom, kernel="walk")
+    total = len(full)
+    assert total > 8
+    for cap in (1, 5, total - 1):
+        g = regions(ref.net(), dom, max_regions=cap, kernel="subdivision")
+        assert g.complete is False and 0 < g.unexplored <= len(g) <= cap
+        assert set(g.graph) <= set(full.graph)
+    for cap in (total, total + 5):
+        g = regions(ref.net(), dom, max_regions=cap, kernel="subdivision")
+        assert g.stats["kernel"] == "subdivision"
+        assert g.complete is True and graph_signature(g) == graph_signature(full)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_graphml_round_trip(tmp_path, kernel):
     # f(x, y) = relu(x - y/2) - 1/2 relu(-x + 1/3): numbers with denominators 2, 3 and 6 appear
     layers = [([[1, "-1/2"], [-1, 0]], [0, "1/3"]), ([[1, "-1/2"]], [0])]
     ref = Ref(layers)
-    g = regions(ref.net(), {"box": [["-1/2", 1], [-1, 1]]})
+    g = regions(ref.net(), {"box": [["-1/2", 1], [-1, 1]]}, kernel=kernel)
     polys = check_graph(ref, g, {"box": [["-1/2", 1], [-1, 1]]})
     assert len(polys) == 4
     path = tmp_path / "g.graphml"
@@ -869,10 +902,11 @@ def z3_net(ref: Ref, xs):
     "sizes, seed, every",
     [((2, 4, 4, 1), 50, False), ((2, 3, 3, 3, 1), 51, False), ((3, 4, 4, 1), 52, True)],
 )
-def test_z3_cross_check(sizes, seed, every):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_z3_cross_check(sizes, seed, every, kernel):
     n, half = sizes[0], 2
     ref = Ref(random_layers(sizes, seed, dens=(1, 2)))
-    g = regions(ref.net(), {"box": [[-half, half]] * n})
+    g = regions(ref.net(), {"box": [[-half, half]] * n}, kernel=kernel)
     xs = z3.Reals(" ".join(f"x{i}" for i in range(n)))
     pre, out = z3_net(ref, xs)
     in_box = [c for x in xs for c in (x >= -half, x <= half)]

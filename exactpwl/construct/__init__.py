@@ -1,8 +1,9 @@
 """Constructions: networks built from a target or data set, each with its derivation as data.
 
 A ``Construction`` holds the network, the target it represents, the domain where that is claimed
-and the ordered derivation steps (what was chosen, the formula, the exact numbers), so that the
-text (and later LaTeX) rendering and the certification both come from one object.
+and the ordered derivation steps (``Step``: a kind, sympy formulas, exact values keyed by
+symbols), so that the plain text, the JSON, the LaTeX (``exactpwl.latex``) and the
+certification all come from one object.
 
 One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 
@@ -32,13 +33,17 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from sympy import Basic, Function
+
 from ..errors import InputError
+from ..formula import Element, Eq, Qualified, space, sym, text, tidy, word
 from ..network import Network
 from ..numbers import format_number, to_fmpq, to_fraction
 from ..polyhedron import Polyhedron, as_domain, domain_spec, domain_text
 
 __all__ = [
     "Step",
+    "KINDS",
     "Construction",
     "Refusal",
     "Method",
@@ -67,7 +72,7 @@ FAMILIES = (
 
 
 def show(value: Any) -> str:
-    """Exact text of a number, a vector or a matrix (nested lists), for derivations."""
+    """Exact text of a derivation value: a number, a vector or matrix (nested lists), a formula."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -76,6 +81,8 @@ def show(value: Any) -> str:
         return show(value.tolist())
     if isinstance(value, (int, Fraction)) or type(value).__name__ in ("fmpq", "fmpz"):
         return format_number(value)
+    if isinstance(value, Basic):
+        return text(value)
     return str(value)
 
 
@@ -91,26 +98,77 @@ def json_value(value: Any) -> Any:
         return json_value(value.tolist())
     if isinstance(value, (int, Fraction)) or type(value).__name__ in ("fmpq", "fmpz"):
         return format_number(value)
+    if isinstance(value, Basic):
+        return text(value)
     return str(value)
+
+
+KINDS = {
+    "input": "the data the derivation starts from",
+    "derived": "a quantity computed from earlier ones",
+    "choice": "a free choice (any valid one works)",
+    "solve": "an exact solution of a linear system",
+    "assembly": "the network put together",
+    "count": "sizes and counts",
+    "region": "a fact about the regions",
+    "domain": "where the claim is made",
+    "verification": "an exact check",
+}
 
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a derivation: what was chosen or computed, by which formula, with which numbers."""
+    """One step of a derivation, as data that every printer reads.
 
+    ``kind`` says what the step does (``KINDS``), ``title`` explains it in one line of words,
+    ``formula`` is a sympy object or a tuple of them (``exactpwl.formula``: ``Relu``, ``Eq``,
+    ``Sum``, ...), and ``values`` holds the exact numbers keyed by sympy symbols (a ``str`` key
+    is a quantity named in words, ``formula.word``).  ``text()`` and ``to_json()`` print it as
+    plain text, ``exactpwl.latex`` typesets it; ``step["s"]`` is the value whose key reads ``s``.
+    """
+
+    kind: str
     title: str
-    formula: str = ""
-    values: dict[str, Any] = field(default_factory=dict)
+    formula: Any = ()
+    values: dict[Any, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Step: unknown kind {self.kind!r} (one of {', '.join(KINDS)})")
+        f = self.formula if isinstance(self.formula, (tuple, list)) else (self.formula,)
+        if any(not isinstance(x, Basic) for x in f):
+            raise TypeError("Step.formula: sympy objects (see exactpwl.formula), not text")
+        object.__setattr__(self, "formula", tuple(tidy(x) for x in f))
+        keys = {(word(k) if isinstance(k, str) else k): v for k, v in self.values.items()}
+        if any(not isinstance(k, Basic) for k in keys):
+            raise TypeError("Step.values: keys are sympy symbols (or words)")
+        object.__setattr__(self, "values", keys)
+
+    def __getitem__(self, name: str) -> Any:
+        """The value whose key prints as ``name`` (``step["s"]``, ``step["f(x_i)"]``)."""
+        for k, v in self.values.items():
+            if text(k) == name:
+                return v
+        raise KeyError(name)
+
+    @property
+    def formula_text(self) -> str:
+        return text(self.formula)
 
     def text(self) -> str:
         lines = [self.title]
         if self.formula:
-            lines.append(f"    {self.formula}")
-        lines.extend(f"    {k} = {show(v)}" for k, v in self.values.items())
+            lines.append(f"    {self.formula_text}")
+        lines.extend(f"    {text(k)} = {show(v)}" for k, v in self.values.items())
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "formula": self.formula, "values": json_value(self.values)}
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "formula": self.formula_text,
+            "values": {text(k): json_value(v) for k, v in self.values.items()},
+        }
 
 
 @dataclass
@@ -177,6 +235,12 @@ class Construction:
     def __str__(self) -> str:
         return f"{self.method}: network {self.network.architecture}, {self.claim()}\n{self.derivation()}"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from ..latex import notebook
+
+        return notebook(self)
+
 
 class Refusal(InputError):
     """A construction that does not apply, with the witness that shows why (``witness``)."""
@@ -212,7 +276,15 @@ def given_target(c: Construction, data: Any, name: str, where: str = "target") -
             witness=cx,
         )
     c.target = target
-    c.steps.append(Step(f"The given target equals {name} on all of R^{n}", "", {"regions": v.regions}))
+    x, f, N = sym("x"), Function("f"), Function("N")
+    c.steps.append(
+        Step(
+            "verification",
+            "The given target equals the network on the whole input space (certified)",
+            Qualified(Eq(f(x), N(x)), Element(x, space(n))),
+            {"regions": v.regions},
+        )
+    )
     return c
 
 

@@ -18,8 +18,26 @@ from fractions import Fraction
 from typing import Any
 
 from flint import fmpq, fmpq_mat
+from sympy import Abs, Function, IndexedBase
 
 from ..errors import InputError
+from ..formula import (
+    Chain,
+    Dot,
+    Element,
+    Eq,
+    MaxOf,
+    Norm1,
+    Notation,
+    Qualified,
+    Relu,
+    SetOf,
+    Tuple,
+    evaluate,
+    ix,
+    sym,
+    variables,
+)
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..polyhedron import Polyhedron, box, vertices
@@ -30,6 +48,21 @@ from ..verdict import certify
 from . import Construction, Refusal, Step, given_target, register
 
 __all__ = ["max3", "pyramid", "active_region", "transmit", "kernel_vector", "divide", "box_maximum"]
+
+X, Y, H = sym("x"), sym("y"), sym("h")
+ACTIVE = Notation("A_active", r"A_{\mathrm{active}}")
+A_INV = Notation("A^-1", "A^{-1}")
+MAX_E = Notation("max_E g(h(x))", r"\max_{x \in E} g(h(x))")
+V_NEW, C_NEW = Notation("V'", "V'"), Notation("c'", "c'")
+
+
+def _W(k: int) -> Notation:
+    return Notation(f"W{k}", f"W^{{{k}}}")
+
+
+def _b(k: int) -> Notation:
+    return Notation(f"b{k}", f"b^{{{k}}}")
+
 
 DIAMOND = (((1, 1), 1), ((1, -1), 1), ((-1, 1), 1), ((-1, -1), 1))  # |x1| + |x2| <= 1
 
@@ -86,27 +119,39 @@ def max3() -> Construction:
     """
     net = _max3_network()
     info = active_region(net)
-    steps = [
-        Step(
-            "layer 1 carries x1 through two ReLUs and measures how far x2 exceeds x1",
-            "h = (relu(x1), relu(-x1), relu(x2 - x1));  h1 - h2 = x1",
-            {"W1": [[1, 0], [-1, 0], [-1, 1]], "b1": [0, 0, 0]},
-        ),
-        Step(
-            "layer 2: x1 + relu(x2 - x1) = max(x1, x2), then relu gives max(0, x1, x2)",
-            "y = relu(h1 - h2 + h3)",
-            {"W2": [[1, -1, 1]], "b2": [0]},
-        ),
-        Step(
-            "activated region of the layer-2 unit, from the exact regions of the network on R^2",
-            "A = {x : max(x1, x2) > 0}: unbounded and not a half-space (bent along x1 = x2)",
-            {
-                "regions": info["regions"],
-                "active regions": len(info["active"]),
-                "all bounded": str(info["bounded"]),
-            },
-        ),
-    ]
+    x1, x2 = variables(2)
+    h = [ix("h", i) for i in range(1, 4)]
+    with evaluate(False):
+        steps = [
+            Step(
+                "assembly",
+                "Layer 1 carries x1 through two ReLUs and measures how far x2 exceeds x1",
+                (Eq(H, Tuple(Relu(x1), Relu(-x1), Relu(x2 - x1))), Eq(h[0] - h[1], x1)),
+                {_W(1): [[1, 0], [-1, 0], [-1, 1]], _b(1): [0, 0, 0]},
+            ),
+            Step(
+                "assembly",
+                "Layer 2 adds the carried x1 to the excess, which gives the larger of x1 and x2, and "
+                "its ReLU clips that at 0",
+                (
+                    Eq(Y, Relu(h[0] - h[1] + h[2])),
+                    Eq(x1 + Relu(x2 - x1), MaxOf(x1, x2)),
+                    Eq(Relu(MaxOf(x1, x2)), MaxOf(0, x1, x2)),
+                ),
+                {_W(2): [[1, -1, 1]], _b(2): [0]},
+            ),
+            Step(
+                "region",
+                "Activated region of the layer-2 unit, from the exact regions of the network: unbounded "
+                "and not a half-space (bent along x1 = x2)",
+                Eq(ACTIVE, SetOf(X, MaxOf(x1, x2) > 0)),
+                {
+                    "regions": info["regions"],
+                    "active regions": len(info["active"]),
+                    "all bounded": info["bounded"],
+                },
+            ),
+        ]
     return Construction("depth-max3", net, PWL.from_expr("max(0, x1, x2)", 2), None, steps)
 
 
@@ -126,30 +171,44 @@ def pyramid() -> Construction:
         for r in info["inactive"]
     )
     diamond_vertices = sorted({tuple(to_fraction(c) for c in v) for vs in info["vertices"] for v in vs})
-    steps = [
-        Step(
-            "layer 1 computes the four half-norms",
-            "h = (relu(x1), relu(-x1), relu(x2), relu(-x2));  h1 + h2 = |x1|, h3 + h4 = |x2|",
-            {"W1": [[1, 0], [-1, 0], [0, 1], [0, -1]], "b1": [0, 0, 0, 0]},
-        ),
-        Step(
-            "layer 2: one unit with bias 1",
-            "y = relu(1 - h1 - h2 - h3 - h4) = relu(1 - |x1| - |x2|)",
-            {"W2": [[-1, -1, -1, -1]], "b2": [1]},
-        ),
-        Step(
-            "activated region of the layer-2 unit, from the exact regions of the network on R^2",
-            "A = union of the active regions = open diamond |x1| + |x2| < 1 (bounded)",
-            {
-                "regions": info["regions"],
-                "active regions": len(info["active"]),
-                "all bounded": str(info["bounded"]),
-                "vertices of the active regions": [list(v) for v in diamond_vertices],
-                "active vertices in the closed diamond": str(inside),
-                "inactive regions miss the open diamond": str(disjoint),
-            },
-        ),
-    ]
+    x1, x2 = variables(2)
+    h = [ix("h", i) for i in range(1, 5)]
+    with evaluate(False):
+        steps = [
+            Step(
+                "assembly",
+                "Layer 1 computes the four half-norms",
+                (
+                    Eq(H, Tuple(Relu(x1), Relu(-x1), Relu(x2), Relu(-x2))),
+                    Eq(h[0] + h[1], Abs(x1)),
+                    Eq(h[2] + h[3], Abs(x2)),
+                ),
+                {_W(1): [[1, 0], [-1, 0], [0, 1], [0, -1]], _b(1): [0, 0, 0, 0]},
+            ),
+            Step(
+                "assembly",
+                "Layer 2: one unit with bias 1",
+                (
+                    Eq(Y, Relu(1 - h[0] - h[1] - h[2] - h[3])),
+                    Eq(Relu(1 - h[0] - h[1] - h[2] - h[3]), Relu(1 - Abs(x1) - Abs(x2))),
+                ),
+                {_W(2): [[-1, -1, -1, -1]], _b(2): [1]},
+            ),
+            Step(
+                "region",
+                "Activated region of the layer-2 unit, from the exact regions of the network: the union of "
+                "the active regions is the open diamond (bounded)",
+                Eq(ACTIVE, SetOf(X, Abs(x1) + Abs(x2) < 1)),
+                {
+                    "regions": info["regions"],
+                    "active regions": len(info["active"]),
+                    "all bounded": info["bounded"],
+                    "vertices of the active regions": [list(v) for v in diamond_vertices],
+                    "active vertices in the closed diamond": inside,
+                    "inactive regions miss the open diamond": disjoint,
+                },
+            ),
+        ]
     return Construction("depth-pyramid", net, PWL.from_expr("max(0, 1 - abs(x1) - abs(x2))", 2), None, steps)
 
 
@@ -230,25 +289,35 @@ def transmit(A: Any, B: Any, layers: int = 1) -> Construction:
         description=f"region transmitting through {layers} layer(s), identity on [-{Bq}, {Bq}]^{n}",
     )
     target = PWL.from_expr([f"x{i + 1}" for i in range(n)], n)
-    steps = [
-        Step("A is invertible (exact inverse)", "A^-1", {"A": M, "A^-1": Ainv.tolist()}),
-        Step("row 1-norms of A", "||a_j||_1", {"norms": norms}),
-    ]
-    for i, (b, Bl) in enumerate(zip(biases, bounds)):
+    j, z = sym("j"), sym("z")
+    a_j, b_j = ix("a", j), ix("b", j)
+    with evaluate(False):
+        steps = [
+            Step(
+                "derived",
+                "A is invertible (exact inverse)",
+                Eq(sym("A") * A_INV, sym("I")),
+                {sym("A"): M, A_INV: Ainv.tolist()},
+            ),
+            Step("derived", "Row 1-norms of A", Eq(ix("n", j), Norm1(a_j)), {IndexedBase("n"): norms}),
+        ]
+        for i, (b, Bl) in enumerate(zip(biases, bounds)):
+            steps.append(
+                Step(
+                    "choice",
+                    f"Layer {i + 1}: inputs in the box of half-width B_{i}; the biases keep the units active",
+                    (Eq(b_j, ix("B", i) * Norm1(a_j) + 1), Chain(">=", Dot(a_j, z) + b_j, 1)),
+                    {ix("B", i): Bl, _b(i + 1): b},
+                )
+            )
         steps.append(
             Step(
-                f"layer {i + 1}: inputs in the box of half-width B_{i} = {Bl}; every unit active",
-                "b_j = B ||a_j||_1 + 1, so a_j . z + b_j >= 1 > 0",
-                {f"B_{i}": Bl, f"b_{i + 1}": b},
+                "assembly",
+                "The final linear layer undoes every layer in one affine map",
+                Eq(X, sym("P") * ix("z", sym("k")) + sym("q")),
+                {sym("P"): P.tolist(), sym("q"): [q[i, 0] for i in range(n)]},
             )
         )
-    steps.append(
-        Step(
-            "final linear layer undoes every layer: x = A^-1(... A^-1(z_k - b_k) ... - b_1)",
-            "x = P z_k + q",
-            {"P": P.tolist(), "q": [q[i, 0] for i in range(n)]},
-        )
-    )
     return Construction("transmit", net, target, {"box": [[-Bq, Bq]] * n}, steps)
 
 
@@ -332,7 +401,7 @@ def divide(
             witness=at_E,
         )
     last_relu = acts and all(a == "relu" for a in ([acts[-1]] if isinstance(acts[-1], str) else acts[-1]))
-    beta = fmpq(1)
+    beta_ = fmpq(1)
     lows = {}
     if not last_relu:  # h_i may be negative: beta = 1 + max over E and Q of -h_i
         for i in range(m):
@@ -342,35 +411,53 @@ def divide(
             )
             lo = max(box_maximum(neg, {"box": B})[0] for B in ([E, Qb] if Qb else [E]))
             lows[f"max -h_{i + 1}"] = lo
-            beta = max(beta, to_fmpq(lo) + 1)
+            beta_ = max(beta_, to_fmpq(lo) + 1)
     L = base.layers[-1]
     V = L.weights.tolist()
     c = [L.biases[j, 0] for j in range(K)]
-    new_hidden = ([*ident, gw], [beta] * m + [g0])
+    new_hidden = ([*ident, gw], [beta_] * m + [g0])
     out_W = [[*V[j], vs[j]] for j in range(K)]
-    out_b = [c[j] - beta * sum(V[j], fmpq(0)) for j in range(K)]
+    out_b = [c[j] - beta_ * sum(V[j], fmpq(0)) for j in range(K)]
     net = Network.from_layers(
         pairs + [new_hidden, (out_W, out_b)],
         activations=acts + ["relu", "linear"],
         description="region dividing without interference (R11)",
     )
-    steps = [
-        Step(
-            "g on the last hidden representation h; its exact maximum over E (a region vertex)",
-            "max_E g(h(x)) <= 0, so relu(g(h(x))) = 0 on E",
-            {"w": gw, "g0": g0, "max over E": gmax_E, "attained at": list(at_E)},
-        ),
-        Step(
-            "transmitting units relu(h_i + beta): active wherever h_i > -beta",
-            "beta = 1 (h >= 0 after a ReLU layer)" if last_relu else "beta = 1 + max over E, Q of -h_i",
-            {"beta": beta, **lows},
-        ),
-        Step(
-            "new output layer: V (u - beta 1) + c + v relu(g(h)) = old output + v relu(g(h))",
-            "c' = c - beta V 1",
-            {"V'": out_W, "c'": out_b},
-        ),
-    ]
+    g_h = Function("g")(Function("h")(X))
+    beta, v_, V_, c_ = sym("beta"), sym("v"), sym("V"), sym("c")
+    with evaluate(False):
+        steps = [
+            Step(
+                "verification",
+                "g on the last hidden representation h, and its exact maximum over E (at a region vertex)",
+                (Chain("<=", MAX_E, 0), Qualified(Eq(Relu(g_h), 0), Element(X, sym("E")))),
+                {"w": gw, "g0": g0, "max over E": gmax_E, "attained at": list(at_E)},
+            ),
+            Step(
+                "choice",
+                "Transmitting units relu(h_i + beta), active wherever h_i > -beta"
+                + (
+                    " (h >= 0 after a ReLU layer)" if last_relu else ", so beta exceeds every -h_i on E and Q"
+                ),
+                Eq(beta, 1) if last_relu else Eq(beta, 1 + MaxOf(-ix("h", sym("i")))),
+                {
+                    beta: beta_,
+                    **{Notation(k, rf"\max_{{E \cup Q}} (-h_{{{k[7:]}}})"): lo for k, lo in lows.items()},
+                },
+            ),
+            Step(
+                "assembly",
+                "New output layer: the old output plus v relu(g(h))",
+                (
+                    Eq(
+                        V_ * (sym("u") - beta * sym("1")) + c_ + v_ * Relu(g_h),
+                        Function("old")(X) + v_ * Relu(g_h),
+                    ),
+                    Eq(C_NEW, c_ - beta * V_ * sym("1")),
+                ),
+                {V_NEW: out_W, C_NEW: out_b},
+            ),
+        ]
     old = PWL.from_network(base)
     if Qb is not None:
         gmax_Q, at_Q = box_maximum(gnet, {"box": Qb})
@@ -382,14 +469,17 @@ def divide(
             )
         ref = certify(net, old, {"box": Qb})
         cx = ref.counterexample
+        with evaluate(False):
+            diff = Eq(Function("new")(X) - Function("old")(X), v_ * Relu(g_h))
         steps.append(
             Step(
-                "on Q the new unit is active somewhere: certify(new == old on Q) refutes",
-                "new(x) - old(x) = v relu(g(h(x)))",
+                "verification",
+                "On Q the new unit is active somewhere: certifying new = old on Q refutes it",
+                diff,
                 {
                     "max over Q": gmax_Q,
                     "attained at": list(at_Q),
-                    "holds on Q": str(ref.holds),
+                    "holds on Q": ref.holds,
                     "counterexample x": list(cx.x) if cx else "none",
                     "new(x)": list(cx.network) if cx else "none",
                     "old(x)": list(cx.target) if cx else "none",

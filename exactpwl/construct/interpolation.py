@@ -13,7 +13,7 @@ exactly at the data points (it is also checked when the construction is built).
 
 >>> c = triangular(read_data({"format": "exactpwl.data", "version": 1,
 ...                           "points": [[0], [1], [3]], "values": [1, -1, 2]}))
->>> c.steps[3].values["v"], c.check_data()
+>>> c.steps[3]["v"], c.check_data()
 ([Fraction(1, 1), Fraction(-6, 1), Fraction(13, 1)], True)
 """
 
@@ -23,12 +23,58 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from sympy import Function, Implies, IndexedBase, Sum
+
 from ..errors import InputError
+from ..formula import DOTS, Chain, Dot, Eq, IndexRange, Notation, Qualified, Relu, Tuple, evaluate, ix, sym
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from . import Construction, Data, DataConstruction, Refusal, Step, read_data, register, show
 
 __all__ = ["DataConstruction", "triangular", "projection", "after_prefix", "direction"]
+
+
+I_, J, N = sym("i"), sym("j"), sym("N")
+XS, Y, W, HM = IndexedBase("x"), IndexedBase("y"), sym("w"), sym("H")
+DIAG = Notation("diag H", r"\operatorname{diag} H")
+
+
+def X(i: Any) -> Any:
+    return ix("x", i)
+
+
+def T(j: Any) -> Any:
+    return ix("t", j)
+
+
+def H(i: Any, j: Any) -> Any:
+    return ix("H", i, j)
+
+
+with evaluate(False):
+    CHECK = Qualified(Eq(Function("f")(X(I_)), ix("y", I_)), IndexRange(I_, 1, N))
+
+
+def _thresholds_step(point: Any, title: str, t: list[Fraction]) -> Step:
+    """t_1 below the first point, t_j between the points j - 1 and j."""
+    with evaluate(False):
+        return Step(
+            "choice",
+            title,
+            (
+                Chain("<", T(1), point(1)),
+                Qualified(Chain("<", point(J - 1), T(J), point(J)), IndexRange(J, 2, N)),
+            ),
+            {IndexedBase("t"): t},
+        )
+
+
+def _substitution_step(v: list[Fraction]) -> Step:
+    with evaluate(False):
+        rhs = (ix("y", I_) - Sum(H(I_, J) * ix("v", J), (J, 1, I_ - 1))) / H(I_, I_)
+        return Step(
+            "solve", "Output weights by forward substitution", Eq(ix("v", I_), rhs), {IndexedBase("v"): v}
+        )
 
 
 def _evaluate(net: Network, x: Sequence[Fraction]) -> list[Fraction]:
@@ -94,22 +140,27 @@ def triangular(data: Data | dict, thresholds: Sequence[Any] | None = None) -> Da
     order = sorted(range(len(data.points)), key=lambda i: data.points[i][0])
     x = [data.points[i][0] for i in order]
     y = [y0[i] for i in order]
-    t, H, v = _triangular_solve(x, y, thresholds)
+    t, H_, v = _triangular_solve(x, y, thresholds)
     net = Network.from_layers([([[1]] * len(x), [-tj for tj in t]), ([v], [0])])
-    steps = [
-        Step("Points sorted by x, with their targets", "x_1 < ... < x_N", {"x": x, "y": y}),
-        Step(
-            "Thresholds, one in each gap",
-            "t_1 < x_1,  x_{j-1} < t_j < x_j  (default: t_1 = x_1 - 1, then midpoints)",
-            {"t": t},
-        ),
-        Step(
-            "Interpolation matrix (lower triangular, positive diagonal)",
-            "H_ij = relu(x_i - t_j),  H_jj = x_j - t_j > 0",
-            {"H": H, "diag": [H[j][j] for j in range(len(x))]},
-        ),
-        Step("Output weights by forward substitution", "v_i = (y_i - sum_{j<i} H_ij v_j) / H_ii", {"v": v}),
-    ]
+    with evaluate(False):
+        steps = [
+            Step(
+                "input",
+                "Points sorted by x, with their targets",
+                Chain("<", X(1), X(2), DOTS, X(N)),
+                {XS: x, Y: y},
+            ),
+            _thresholds_step(
+                X, "Thresholds, one in each gap (default: one below the first point, then midpoints)", t
+            ),
+            Step(
+                "derived",
+                "Interpolation matrix: lower triangular with a positive diagonal",
+                (Eq(H(I_, J), Relu(X(I_) - T(J))), Qualified(Eq(H(J, J), X(J) - T(J)), X(J) - T(J) > 0)),
+                {HM: H_, DIAG: [H_[j][j] for j in range(len(x))]},
+            ),
+            _substitution_step(v),
+        ]
     c = DataConstruction("triangular", net, data, None, steps)
     return _checked(c)
 
@@ -118,7 +169,7 @@ def _checked(c: DataConstruction) -> DataConstruction:
     outs = [_evaluate(c.network, p) for p in c.data.points]
     if not c.check_data():  # a bug, never an input problem
         raise AssertionError(f"{c.method}: the network does not fit the data: {outs}")
-    c.steps.append(Step("Exact check at the data points", "f(x_i) = y_i for every i", {"f(x_i)": outs}))
+    c.steps.append(Step("verification", "Exact check at the data points", CHECK, {CHECK.args[0].lhs: outs}))
     return c
 
 
@@ -150,21 +201,39 @@ def _projection_parts(points, y, thresholds, steps):
     proj = [sum((wi * xi for wi, xi in zip(w, p)), Fraction(0)) for p in points]
     order = sorted(range(len(points)), key=lambda i: proj[i])
     p = [proj[i] for i in order]
-    t, H, v = _triangular_solve(p, [y[i] for i in order], thresholds)
-    steps += [
-        Step("Direction with distinct projections", how, {"w": w}),
-        Step("Projections p_i = w.x_i (in the given order)", "", {"p": proj}),
-        Step(
-            "Projections sorted, with their targets",
-            "p_(1) < ... < p_(N)",
-            {"p": p, "y": [y[i] for i in order]},
-        ),
-        Step(
-            "Parallel hyperplanes w.x = t_j, one in each gap", "t_1 < p_(1), p_(j-1) < t_j < p_(j)", {"t": t}
-        ),
-        Step("Interpolation matrix H_ij = relu(p_(i) - t_j) (lower triangular)", "", {"H": H}),
-        Step("Output weights by forward substitution", "v_i = (y_i - sum_{j<i} H_ij v_j) / H_ii", {"v": v}),
-    ]
+    t, H_, v = _triangular_solve(p, [y[i] for i in order], thresholds)
+    n, k = len(w), sym("M" if how.startswith("base") else "k")
+    P = lambda i: ix("p", i)  # noqa: E731
+    Ps = lambda i: Notation(f"p_({i})", rf"p_{{({i})}}")  # noqa: E731
+    with evaluate(False):
+        steps += [
+            Step(
+                "choice",
+                f"Direction with distinct projections ({how})",
+                Eq(W, Tuple(1, k, DOTS, k ** (sym("n") - 1))) if n > 1 else Eq(W, Tuple(1)),
+                {W: w},
+            ),
+            Step(
+                "derived",
+                "Projections of the points, in the given order",
+                Qualified(Eq(P(I_), Dot(W, X(I_))), IndexRange(I_, 1, N)),
+                {IndexedBase("p"): proj},
+            ),
+            Step(
+                "derived",
+                "Projections sorted, with their targets",
+                Chain("<", Ps(1), DOTS, Ps("N")),
+                {IndexedBase("p"): p, Y: [y[i] for i in order]},
+            ),
+            _thresholds_step(Ps, "Parallel hyperplanes w.x = t_j, one in each gap", t),
+            Step(
+                "derived",
+                "Interpolation matrix (lower triangular)",
+                Eq(H(I_, J), Relu(Ps("i") - T(J))),
+                {HM: H_},
+            ),
+            _substitution_step(v),
+        ]
     return ([w] * len(p), [-tj for tj in t]), v
 
 
@@ -207,13 +276,16 @@ def after_prefix(prefix: Network, data: Data | dict) -> DataConstruction:
                 witness=(i, j, data.points[i], data.points[j], im),
             )
     keep = sorted(first.values())
-    steps = [
-        Step(
-            "Images T(x_i) under the prefix",
-            "distinguishable: T(x_i) = T(x_j) implies y_i = y_j",
-            {"T(x)": [list(im) for im in images], "distinct images": len(keep)},
-        )
-    ]
+    Tf = Function("T")
+    with evaluate(False):
+        steps = [
+            Step(
+                "verification",
+                "Images under the prefix: the points are distinguishable (equal images, equal targets)",
+                Implies(Eq(Tf(X(I_)), Tf(X(J))), Eq(ix("y", I_), ix("y", J))),
+                {Tf(XS): [list(im) for im in images], "distinct images": len(keep)},
+            )
+        ]
     hidden, v = _projection_parts([images[i] for i in keep], [y[i] for i in keep], None, steps)
     layers = [(L.weights.tolist(), [L.biases[j, 0] for j in range(L.units)]) for L in prefix.layers]
     acts: list[Any] = [a if isinstance(a, str) else list(a) for a in (L.activation for L in prefix.layers)]

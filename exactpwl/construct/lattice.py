@@ -26,8 +26,25 @@ from functools import partial
 from typing import Any
 
 from flint import fmpq
+from sympy import Abs, FiniteSet, Function, Ge, Le, Piecewise
 
 from ..errors import InputError
+from ..formula import (
+    Chain,
+    Dot,
+    Element,
+    Eq,
+    MaxOf,
+    MinOf,
+    Notation,
+    Qualified,
+    Relu,
+    SetOf,
+    affine,
+    evaluate,
+    ix,
+    sym,
+)
 from ..network import Network
 from ..numbers import format_number, to_fmpq
 from ..polyhedron import hull, vertices
@@ -37,6 +54,7 @@ from . import Construction, Refusal, Step, register
 __all__ = ["lattice", "lattice_form", "tree_network", "trlu", "margin_classifier", "exact_labels"]
 
 Form = tuple[list[fmpq], fmpq]  # coefficients over the current basis, constant
+NORM2, NORMINF = Notation("||w||_2", r"\lVert w \rVert_2"), Notation("||w||_inf", r"\lVert w \rVert_\infty")
 
 
 # ---------------------------------------------------------------------- R18: lattice form
@@ -83,6 +101,84 @@ def lattice_form(target: PWL) -> dict[str, Any]:
         "sets": sets,
         "groups": kept,
     }
+
+
+A, B, X, J = sym("a"), sym("b"), sym("x"), sym("j")
+F_MAXMIN = Notation("max_i min_{j in S_i} l_j(x)", r"\max_i \min_{j \in S_i} l_j(x)")
+F_MINMAX = Notation("min_i max_{j in S_i} l_j(x)", r"\min_i \max_{j \in S_i} l_j(x)")
+
+
+def _l(j: int) -> Any:
+    return ix("l", j + 1)
+
+
+def lattice_steps(
+    maps: Sequence[Form],
+    piece_map: Sequence[int],
+    sets: Sequence,
+    groups: Sequence,
+    sign: int = 1,
+    rays: bool = False,
+    computed: bool = False,
+) -> list[Step]:
+    """The steps of a lattice form: the maps, each piece's set S_i, the minimal sets kept."""
+    i = sym("i")
+    with evaluate(False):
+        return [
+            Step(
+                "derived",
+                "Distinct affine maps of the pieces"
+                + (" (activation regions of the expression)" if computed else ""),
+                Eq(Function("l_j")(X), Dot(ix("w", J), X) + ix("c", J)),
+                {_l(j): affine(w, c) for j, (w, c) in enumerate(maps)},
+            ),
+            Step(
+                "derived",
+                "For each piece i, the maps " + ("above" if sign == 1 else "below") + " its own one there, "
+                "checked exactly at its vertices"
+                + (" and along its rays" if rays else "")
+                + " (their difference is affine)",
+                Eq(ix("S", i), SetOf(J, (Ge if sign == 1 else Le)(_l_sym(J), _l_sym(i)))),
+                {
+                    "map of each piece": [_l(m) for m in piece_map],
+                    **{ix("S", k + 1): FiniteSet(*[_l(j) for j in s_]) for k, s_ in enumerate(sets)},
+                },
+            ),
+            Step(
+                "derived",
+                "Keep the distinct minimal sets (a superset's "
+                + ("minimum" if sign == 1 else "maximum")
+                + " never wins)",
+                Eq(Function("f")(X), F_MAXMIN if sign == 1 else F_MINMAX),
+                {"terms": len(groups), "sets": [FiniteSet(*[_l(j) for j in g]) for g in groups]},
+            ),
+        ]
+
+
+def _l_sym(j: Any) -> Any:
+    return ix("l", j)
+
+
+def hull_step(dom: Any) -> Step:
+    """The domain of the claim, the convex hull of the pieces, as A x <= b."""
+    with evaluate(False):
+        return Step(
+            "domain",
+            "Domain of the claim: the convex hull of the pieces",
+            Chain("<=", sym("A") * X, sym("b")),
+            {sym("A"): [list(a) for a, _ in dom.rows], sym("b"): [b for _, b in dom.rows]},
+        )
+
+
+def certified_step(v: Any) -> Step:
+    """The verdict of certify on the domain, as a step."""
+    with evaluate(False):
+        return Step(
+            "verification",
+            "Certified on the domain",
+            Qualified(Eq(Function("N")(X), Function("f")(X)), Element(X, sym("D"))),
+            {"holds": v.holds, "regions": v.regions},
+        )
 
 
 def _unit(W: list, b: list, act: list, f: Form, a: str, neg: bool = False) -> int:
@@ -177,50 +273,25 @@ def lattice(target: PWL | dict, passthrough: str = "linear") -> Construction:
     net = tree_network(n, maps, groups, passthrough)
     dom = hull([v for vs in form["vertices"] for v in vs], n)
 
-    def text(j: int) -> str:
-        w, c = maps[j]
-        parts = [f"{format_number(v)}*x{i + 1}" for i, v in enumerate(w) if v]
-        return " + ".join(parts + [format_number(c)]).replace("+ -", "- ")
-
     depth_min = max(math.ceil(math.log2(len(g))) if len(g) > 1 else 0 for g in groups)
     depth_max = math.ceil(math.log2(len(groups))) if len(groups) > 1 else 0
-    steps = [
-        Step(
-            "distinct affine maps of the pieces",
-            "l_j(x) = w_j . x + c_j",
-            {f"l_{j + 1}": text(j) for j in range(len(maps))},
-        ),
-        Step(
-            "for each piece i, S_i = {j : l_j >= l_i on piece i}, checked exactly at its vertices",
-            "l_j - l_i is affine, so >= 0 at the vertices means >= 0 on the simplex",
-            {
-                f"piece {k + 1} (map l_{i + 1})": "{" + ", ".join(f"l_{j + 1}" for j in s) + "}"
-                for k, (i, s) in enumerate(zip(form["piece_map"], form["sets"]))
-            },
-        ),
-        Step(
-            "keep the distinct minimal sets (a superset's min is never larger)",
-            "f = max_i min_{j in S_i} l_j",
-            {
-                "terms": len(groups),
-                "sets": ["{" + ", ".join(f"l_{j + 1}" for j in g) + "}" for g in groups],
-            },
-        ),
-        Step(
-            "network: min trees then a max tree, min(a, b) = a - relu(a - b), max(a, b) = a + relu(b - a)",
-            f"carry values by {'linear units' if passthrough == 'linear' else 'relu(a) - relu(-a)'}",
-            {
-                "hidden layers (min)": depth_min,
-                "hidden layers (max)": depth_max,
-                "architecture": net.architecture,
-            },
-        ),
-        Step(
-            "domain of the claim: the convex hull of the pieces' vertices",
-            "A x <= b",
-            {"A": [list(a) for a, _ in dom.rows], "b": [b for _, b in dom.rows]},
-        ),
-    ]
+    steps = lattice_steps(maps, form["piece_map"], form["sets"], groups)
+    with evaluate(False):
+        steps += [
+            Step(
+                "assembly",
+                "Network: min trees, then a max tree; values carried by "
+                + ("linear units" if passthrough == "linear" else "pairs of ReLUs"),
+                (Eq(MinOf(A, B), A - Relu(A - B)), Eq(MaxOf(A, B), A + Relu(B - A)))
+                + (() if passthrough == "linear" else (Eq(A, Relu(A) - Relu(-A)),)),
+                {
+                    "hidden layers (min)": depth_min,
+                    "hidden layers (max)": depth_max,
+                    "architecture": net.architecture,
+                },
+            ),
+            hull_step(dom),
+        ]
     return Construction("lattice", net, t, dom, steps)
 
 
@@ -233,7 +304,7 @@ def _build_lattice(data: dict) -> Construction:
         v = c.certify()
     except InputError as e:
         raise Refusal(f"lattice: {e}") from None
-    c.steps.append(Step("certified on the domain", "", {"holds": str(v.holds), "regions": v.regions}))
+    c.steps.append(certified_step(v))
     return c
 
 
@@ -245,14 +316,20 @@ def trlu(t: Any) -> Construction:
         raise InputError(f"t: must be positive, got {format_number(tq)}")
     net = Network.from_layers([([[1], [1]], [0, -tq]), ([[1, -1]], [0])], description=f"TRLU_{tq}")
     target = PWL.from_expr(f"min(max(x1, 0), {format_number(tq)})", 1)
-    steps = [
-        Step("two ReLUs with kinks at 0 and t", "TRLU_t(s) = relu(s) - relu(s - t)", {"t": tq}),
-        Step(
-            "three pieces",
-            "s <= 0: 0 - 0;  0 <= s <= t: s - 0;  s >= t: s - (s - t) = t",
-            {"TRLU(-1)": net([-1])[0], "TRLU(t/2)": net([tq / 2])[0], "TRLU(2t)": net([2 * tq])[0]},
-        ),
-    ]
+    S_, t_ = sym("s"), sym("t")
+    T_ = Function("TRLU_t")
+    with evaluate(False):
+        steps = [
+            Step(
+                "assembly", "Two ReLUs with kinks at 0 and t", Eq(T_(S_), Relu(S_) - Relu(S_ - t_)), {t_: tq}
+            ),
+            Step(
+                "derived",
+                "Three pieces",
+                Eq(T_(S_), Piecewise((0, S_ <= 0), (S_, t_ >= S_), (t_, True))),
+                {T_(-1): net([-1])[0], T_(t_ / 2): net([tq / 2])[0], T_(2 * t_): net([2 * tq])[0]},
+            ),
+        ]
     return Construction("trlu", net, target, None, steps)
 
 
@@ -272,36 +349,41 @@ def margin_classifier(w: Sequence[Any], b: Any, eps: Any) -> Construction:
     if not eq > 0:
         raise InputError(f"eps: must be positive, got {format_number(eq)}")
     n = len(wq)
-    delta = eq * max(abs(v) for v in wq)
-    scale = 1 / (2 * delta)
+    delta_ = eq * max(abs(v) for v in wq)
+    scale = 1 / (2 * delta_)
     row = [v * scale for v in wq]
-    u0 = (bq + delta) * scale
+    u0 = (bq + delta_) * scale
     net = Network.from_layers(
         [([row, row], [u0, u0 - 1]), ([[1, -1]], [0])], description="steep TRLU classifier"
     )
     s_text = " + ".join([f"{format_number(v)}*x{i + 1}" for i, v in enumerate(wq)] + [format_number(bq)])
     target = PWL.from_expr(
-        f"min(max(({s_text} + {format_number(delta)}) / {format_number(2 * delta)}, 0), 1)", n
+        f"min(max(({s_text} + {format_number(delta_)}) / {format_number(2 * delta_)}, 0), 1)", n
     )
-    pos = certify(net, "1", {"A": [[-v for v in wq]], "b": [bq - delta]})
-    neg = certify(net, "0", {"A": [list(wq)], "b": [-bq - delta]})
-    steps = [
-        Step(
-            "score margin from the distance margin",
-            "dist(x, {s = 0}) >= eps  =>  |s(x)| >= eps ||w||_2 >= eps ||w||_inf = delta",
-            {"w": wq, "b": bq, "eps": eq, "delta": delta},
-        ),
-        Step(
-            "steep TRLU of the rescaled score",
-            "u = (s + delta) / (2 delta);  label = relu(u) - relu(u - 1)",
-            {"u weights": row, "u bias": u0},
-        ),
-        Step(
-            "certified: label == 1 on {s >= delta} and label == 0 on {s <= -delta}",
-            "",
-            {"holds (1 side)": str(pos.holds), "holds (0 side)": str(neg.holds)},
-        ),
-    ]
+    pos = certify(net, "1", {"A": [[-v for v in wq]], "b": [bq - delta_]})
+    neg = certify(net, "0", {"A": [list(wq)], "b": [-bq - delta_]})
+    sx, eps, delta, u, label = Function("s")(X), sym("epsilon"), sym("delta"), sym("u"), sym("label")
+    with evaluate(False):
+        steps = [
+            Step(
+                "derived",
+                "Score margin from the distance margin: a point at distance at least eps from s = 0",
+                (Chain(">=", Abs(sx), eps * NORM2, eps * NORMINF), Eq(delta, eps * NORMINF)),
+                {sym("w"): wq, sym("b"): bq, eps: eq, delta: delta_},
+            ),
+            Step(
+                "assembly",
+                "Steep TRLU of the rescaled score",
+                (Eq(u, (sx + delta) / (2 * delta)), Eq(label, Relu(u) - Relu(u - 1))),
+                {"u weights": row, "u bias": u0},
+            ),
+            Step(
+                "verification",
+                "Certified: the label is 1 where s >= delta and 0 where s <= -delta",
+                (Qualified(Eq(label, 1), sx >= delta), Qualified(Eq(label, 0), sx <= -delta)),
+                {"holds (1 side)": pos.holds, "holds (0 side)": neg.holds},
+            ),
+        ]
     return Construction("margin-classifier", net, target, None, steps)
 
 

@@ -80,14 +80,31 @@ from itertools import combinations
 from typing import Any
 
 from flint import fmpq, fmpq_mat
+from sympy import Function
 
 from ..errors import InputError
+from ..formula import Ceil, Chain, Element, Eq, Log2, MaxOf, Notation, Relu, evaluate, ix, space, sym
 from ..network import Network
-from ..numbers import format_number
 from ..polyhedron import _ppl_polyhedron, dedupe, hull
 from ..pwl import PWL
 from . import Construction, Refusal, Step, register
-from .lattice import _carry, _unit
+from .lattice import _carry, _unit, certified_step, hull_step, lattice_steps
+
+X = sym("x")
+SUM_U = Notation("sum_U c_U max_{j in U} h_j(x)", r"\sum_U c_U \max_{j \in U} h_j(x)")
+C_U = Notation(
+    "sum_{T : union of S_i (i in T) = U} (-1)^|T|",
+    r"\sum_{T :\, \bigcup_{i \in T} S_i = U} (-1)^{\lvert T \rvert}",
+)
+C_U_DUAL = Notation(
+    "sum_{T : union of S_i (i in T) = U} (-1)^(|T|+1)",
+    r"\sum_{T :\, \bigcup_{i \in T} S_i = U} (-1)^{\lvert T \rvert + 1}",
+)
+MAX_U = Notation("max_{j in U} h_j", r"\max_{j \in U} h_j")
+SUM_F = Notation(
+    "sum_{F interior} (-1)^(d - dim F) max_{j in F} h_j",
+    r"\sum_{F \text{ interior}} (-1)^{d - \dim F} \max_{j \in F} h_j",
+)
 
 __all__ = ["log_depth", "decompose", "max_as_signed_sum", "sum_of_max_network", "hidden_layers"]
 
@@ -413,72 +430,42 @@ def log_depth(
     else:
         dom = None
 
-    def text(j: int) -> str:
-        w, c = maps[j]
-        parts = [f"{format_number(v)}*x{i + 1}" for i, v in enumerate(w) if v]
-        return " + ".join(parts + [format_number(c)]).replace("+ -", "- ")
-
-    def name(s: Sequence[int]) -> str:
-        return "{" + ", ".join(f"{j + 1}" for j in s) + "}"
-
     arity = max((len(F) for F in terms), default=1)
-    steps = [
-        Step(
-            "distinct affine maps of the pieces"
-            + ("" if dec["given"] else " (activation regions of the expression)"),
-            "l_j(x) = w_j . x + c_j",
-            {f"l_{j + 1}": text(j) for j in range(len(maps))},
-        ),
-        Step(
-            (
-                "lattice form: S_i = {j : l_j >= l_i on piece i}"
-                if sign == 1
-                else "dual lattice form (fewer terms): S_i = {j : l_j <= l_i on piece i}"
-            )
-            + " (checked at vertices and along rays), minimal sets kept",
-            "f = max_i min_{j in S_i} l_j" if sign == 1 else "f = min_i max_{j in S_i} l_j",
-            {
-                "pieces": len(dec["sets"]),
-                "terms": len(dec["groups"]),
-                "sets": [name(g) for g in dec["groups"]],
-            },
-        ),
-        Step(
-            "inclusion-exclusion over the lattice terms",
-            (
-                "f = sum_U c_U max_{j in U} (-l_j),  c_U = sum_{T : union of S_i (i in T) = U} (-1)^|T|"
-                if sign == 1
-                else "f = sum_U c_U max_{j in U} l_j,  c_U = sum_{T : union of S_i (i in T) = U} (-1)^(|T|+1)"
-            ),
-            {"unions with c_U != 0": len(dec["unions"])},
-        ),
-        Step(
-            "each max over U: signed maxima over the interior faces of a regular triangulation "
-            f"of the gradients of h_j = {'-l_j' if sign == 1 else 'l_j'}, lifted by their constants "
-            "(upper hull, lexicographic tie-break)",
-            "max_U h = sum_{F interior} (-1)^(d - dim F) max_F h,  |F| <= d + 1 <= n + 1",
-            {"terms": len(terms), "largest max": arity},
-        ),
-        Step(
-            "network: balanced max trees side by side, then the signed sum",
-            "max(a, b) = relu(a - b) + relu(b) - relu(-b);  a carried as relu(a) - relu(-a)",
-            {
-                "hidden layers": depth,
-                "ceil(log2(n + 1))": math.ceil(math.log2(n + 1)),
-                "architecture": net.architecture,
-            },
-        ),
-    ]
-    if dom is None:
-        steps.append(Step("domain of the claim: all of R^n", "", {}))
-    else:
-        steps.append(
+    h_name = "-l_j" if sign == 1 else "l_j"
+    a, b, n_ = sym("a"), sym("b"), sym("n")
+    steps = lattice_steps(
+        maps, dec["piece_map"], dec["sets"], dec["groups"], sign, rays=True, computed=not dec["given"]
+    )
+    with evaluate(False):
+        steps += [
             Step(
-                "domain of the claim: the convex hull of the pieces",
-                "A x <= b",
-                {"A": [list(a) for a, _ in dom.rows], "b": [b for _, b in dom.rows]},
-            )
-        )
+                "derived",
+                "Inclusion-exclusion over the lattice terms",
+                (Eq(Function("f")(X), SUM_U), Eq(ix("c", sym("U")), C_U if sign == 1 else C_U_DUAL)),
+                {"unions with c_U != 0": len(dec["unions"])},
+            ),
+            Step(
+                "derived",
+                f"Each max over U: signed maxima over the interior faces of a regular triangulation of the "
+                f"gradients of h_j = {h_name}, lifted by their constants (upper hull, lexicographic ties)",
+                (Eq(MAX_U, SUM_F), Chain("<=", Notation("|F|", r"\lvert F \rvert"), sym("d") + 1, n_ + 1)),
+                {"terms": len(terms), "largest max": arity},
+            ),
+            Step(
+                "assembly",
+                "Network: balanced max trees side by side, then the signed sum",
+                (Eq(MaxOf(a, b), Relu(a - b) + Relu(b) - Relu(-b)), Eq(a, Relu(a) - Relu(-a))),
+                {
+                    "hidden layers": depth,
+                    Ceil(Log2(n_ + 1)): math.ceil(math.log2(n + 1)),
+                    "architecture": net.architecture,
+                },
+            ),
+        ]
+    if dom is None:
+        steps.append(Step("domain", "Domain of the claim: the whole space", Element(X, space(n)), {}))
+    else:
+        steps.append(hull_step(dom))
     c = Construction("log-depth", net, t, dom, steps)
     if certify:
         try:
@@ -487,7 +474,7 @@ def log_depth(
             raise Refusal(f"log-depth: {e}") from None
         if v.holds is not True:
             raise AssertionError(f"log-depth: the network does not equal the target ({v.counterexample})")
-        c.steps.append(Step("certified on the domain", "", {"holds": str(v.holds), "regions": v.regions}))
+        c.steps.append(certified_step(v))
     return c
 
 

@@ -32,7 +32,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import sympy
+from sympy import Rational, Sum
+
 from ..errors import InputError
+from ..formula import Dot, Eq, MaxOf, Notation, Qualified, Relu, Text, affine, evaluate, ix, sym, variables
 from ..network import Network
 from ..pwl import PWL
 from ..ranks import row_basis
@@ -43,6 +47,7 @@ __all__ = ["Atom", "Term", "identity", "network", "max5", "TARGET"]
 N = 5
 TARGET = "max(x1, x2, x3, x4, x5)"
 Lin = tuple[int, ...]  # integer coefficients of x1..x5
+X = sym("x")
 
 
 def _x(*pairs: tuple[int, int]) -> Lin:
@@ -81,6 +86,10 @@ class Atom:
     def text(self) -> str:
         return _lin_text(self.a) if self.b is None else f"max({_lin_text(self.a)}, {_lin_text(self.b)})"
 
+    def formula(self) -> Any:
+        """The atom as a sympy formula."""
+        return affine(self.a) if self.b is None else MaxOf(affine(self.a), affine(self.b))
+
 
 @dataclass(frozen=True)
 class Term:
@@ -100,6 +109,12 @@ class Term:
     def text(self) -> str:
         side = [" + ".join(t.text() for t in s) for s in (self.U, self.V)]
         return f"max({side[0]}, {side[1]})"
+
+    def formula(self) -> Any:
+        """``max(U, V)`` as a sympy formula (``exactpwl.formula``)."""
+        with evaluate(False):
+            U, V = (sympy.Add(*[t.formula() for t in side]) for side in (self.U, self.V))
+            return MaxOf(U, V)
 
 
 def identity() -> list[Term]:
@@ -224,34 +239,50 @@ def max5(terms: Sequence[Term] | None = None) -> Construction:
     """
     terms = identity() if terms is None else list(terms)
     net, parts = network(terms)
-    lhs = " ".join(f"{'+' if t.sign > 0 else '-'} {t.name}" for t in terms).lstrip("+ ")
-    steps = [
-        Step(
-            "The identity (Bakaev et al. 2025, Prop. 3 outline, completed; PAPER.md R20)",
-            f"2 max(x1, ..., x5) = {lhs}",
-            {t.name: t.text() for t in terms},
-        ),
-        Step(
-            "Layer 1: one ReLU unit per maximum of two linear forms",
-            "max(a, b) = b + relu(a - b)",
-            {"units relu(d.x), d": parts["pairwise units"]},
-        ),
-        Step(
-            "Layer 1: the linear parts the second layer needs, carried by pairs of units",
-            "r.x = relu(r.x) - relu(-r.x), r in a basis of the needed linear forms",
-            {"directions r": parts["carried directions"], "W1": parts["W1"]},
-        ),
-        Step(
-            "Layer 2: one unit per term, and the sum of the second arguments carried by a pair",
-            "max(U, V) = V + relu(U - V);  L = sum_k s_k V_k = relu(L) - relu(-L)",
-            {"W2": parts["W2"]},
-        ),
-        Step(
-            "Output: half the signed sum",
-            "max(x1..x5) = (1/2) (sum_k s_k relu(U_k - V_k) + relu(L) - relu(-L))",
-            {"weights": parts["output"], "architecture": net.architecture},
-        ),
-    ]
+    xs = variables(N)
+    a, b, r, U, V, L, k = (sym(c) for c in ("a", "b", "r", "U", "V", "L", "k"))
+    s_k, U_k, V_k = ix("s", k), ix("U", k), ix("V", k)
+    with evaluate(False):
+        rhs = sympy.Add(*[(1 if t.sign > 0 else -1) * sym(t.name) for t in terms])
+        steps = [
+            Step(
+                "input",
+                "The identity (Bakaev et al. 2025, Prop. 3 outline, completed; PAPER.md R20)",
+                Eq(2 * MaxOf(*xs), rhs),
+                {sym(t.name): t.formula() for t in terms},
+            ),
+            Step(
+                "assembly",
+                "Layer 1: one ReLU unit per maximum of two linear forms",
+                Eq(MaxOf(a, b), b + Relu(a - b)),
+                {sym("d"): parts["pairwise units"]},
+            ),
+            Step(
+                "assembly",
+                "Layer 1: the linear parts the second layer needs, carried by pairs of units",
+                Qualified(Eq(Dot(r, X), Relu(Dot(r, X)) - Relu(-Dot(r, X))), Text("r in a basis of them")),
+                {r: parts["carried directions"], Notation("W1", "W^{1}"): parts["W1"]},
+            ),
+            Step(
+                "assembly",
+                "Layer 2: one unit per term, and the sum of the second arguments carried by a pair",
+                (
+                    Eq(MaxOf(U, V), V + Relu(U - V)),
+                    Eq(L, Sum(s_k * V_k, (k, 1, len(terms)))),
+                    Eq(L, Relu(L) - Relu(-L)),
+                ),
+                {Notation("W2", "W^{2}"): parts["W2"]},
+            ),
+            Step(
+                "assembly",
+                "Output: half the signed sum",
+                Eq(
+                    MaxOf(*xs),
+                    Rational(1, 2) * (Sum(s_k * Relu(U_k - V_k), (k, 1, len(terms))) + Relu(L) - Relu(-L)),
+                ),
+                {Notation("W3", "W^{3}"): [parts["output"]], "architecture": net.architecture},
+            ),
+        ]
     return Construction("max5", net, PWL.from_expr(TARGET, N), None, steps)
 
 

@@ -19,6 +19,7 @@ import re
 from fractions import Fraction
 
 from ..errors import InputError
+from ..formula import Ceil, Eq, Log2, MaxOf, Notation, Note, Relu, evaluate, sym
 from ..network import Network
 from ..pwl import PWL
 from . import Construction, Step, register
@@ -54,11 +55,18 @@ def max_tree(n: int, pure_relu: bool = False) -> Construction:
     # each current value is a row of coefficients over the previous layer's outputs (no bias needed)
     values = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
     layers, acts, steps = [], [], []
+    a, b, z, L, N = sym("a"), sym("b"), sym("z"), sym("L"), sym("n")
+    with evaluate(False):
+        rules = [Eq(MaxOf(a, b), b + Relu(a - b))]
+        if pure_relu:
+            rules.append(Eq(z, Relu(z) - Relu(-z)))
+        rules.append(Eq(L, Ceil(Log2(N))))
     steps.append(
         Step(
-            "Tournament of pairwise maxima",
-            "max(a, b) = b + relu(a - b)" + ("; carried values z = relu(z) - relu(-z)" if pure_relu else ""),
-            {"n": n, "hidden layers = ceil(log2 n)": depth(n)},
+            "choice",
+            "Tournament of pairwise maxima, one round per hidden layer",
+            tuple(rules),
+            {N: n, L: depth(n)},
         )
     )
     level = 0
@@ -75,21 +83,22 @@ def max_tree(n: int, pure_relu: bool = False) -> Construction:
             act.append("relu")
             terms = [(len(rows) - 1, 1), *_carry(b, rows, act, pure_relu)]
             new_values.append(terms)
-            pairs.append(f"max(v{k + 1}, v{k + 2})")
+            pairs.append(MaxOf(sym(f"v{k + 1}"), sym(f"v{k + 2}")))
         if len(values) % 2:
             new_values.append(_carry(values[-1], rows, act, pure_relu))
-            pairs.append(f"v{len(values)} carried")
+            pairs.append(Note(sym(f"v{len(values)}"), "carried"))
         layers.append((rows, [0] * len(rows)))
         acts.append(act)
         steps.append(
             Step(
+                "assembly",
                 f"Hidden layer {level}: {len(values)} values -> {len(new_values)}",
-                ", ".join(pairs),
+                tuple(pairs),
                 {
                     "units": len(rows),
                     "ReLU units": act.count("relu"),
                     "linear units": act.count("linear"),
-                    "weights (rows)": rows,
+                    Notation(f"W{level}", f"W^{{{level}}}"): rows,
                 },
             )
         )
@@ -100,7 +109,10 @@ def max_tree(n: int, pure_relu: bool = False) -> Construction:
                 v[unit] += coef
     layers.append(([values[0]], [0]))
     acts.append("linear")
-    steps.append(Step("Output: the one remaining value", "", {"weights": values[0]}))
+    w = Notation(f"W{level + 1}", f"W^{{{level + 1}}}")
+    with evaluate(False):
+        out = Eq(sym("y"), w * Notation(f"h{level}", f"h^{{{level}}}"))
+    steps.append(Step("assembly", "Output: the one remaining value", out, {w: [values[0]]}))
     net = Network.from_layers(layers, activations=acts)
     expr = "x1" if n == 1 else "max(" + ", ".join(f"x{i + 1}" for i in range(n)) + ")"
     method = "max tree (pure ReLU)" if pure_relu else "max tree"

@@ -22,15 +22,32 @@ from fractions import Fraction
 from typing import Any
 
 from flint import fmpq_mat
+from sympy import Function, Implies, IndexedBase, Sum
 
 from ..compile import compile_target
 from ..errors import InputError
+from ..formula import (
+    DOTS,
+    Chain,
+    Dot,
+    Eq,
+    Notation,
+    Qualified,
+    Relu,
+    Tuple,
+    affine,
+    evaluate,
+    ix,
+    sym,
+    word,
+)
 from ..network import Network
-from ..numbers import to_fmpq, to_fraction
+from ..numbers import to_fmpq, to_fraction, to_sympy
 from ..pwl import PWL
+from ..shallow import _vec_text
 from . import Construction, Data, DataConstruction, Refusal, Step, read_data, register
 from .interpolation import direction
-from .three_layer import _as_pwl, _vec_text, analyse_kinks
+from .three_layer import _as_pwl, analyse_kinks
 
 __all__ = [
     "shared",
@@ -41,6 +58,20 @@ __all__ = [
 ]
 
 Vec = tuple[Fraction, ...]
+X, W, HM, I_, J = sym("x"), sym("w"), sym("H"), sym("i"), sym("j")
+W1_, B1_ = Notation("W1", "W^{1}"), Notation("b1", "b^{1}")
+H1 = Notation("[H | 1]", r"\begin{bmatrix} H & \mathbf{1} \end{bmatrix}")
+VC = Notation("(V^T; c^T)", r"\begin{bmatrix} V^{T} \\ c^{T} \end{bmatrix}")
+SHARED, SEPARATE = word("shared hidden units"), word("separate hidden units")
+UNION = Notation("|U H_k|", r"\lvert \textstyle\bigcup_k H_k \rvert")
+HK = Notation("|H_k|", r"\lvert H_k \rvert")
+BOUND = Notation("bound |U H_k| + 2n", r"\lvert \textstyle\bigcup_k H_k \rvert + 2n")
+SEPARATE_K = Notation("separate sum_k (|H_k| + 2)", r"\textstyle\sum_k (\lvert H_k \rvert + 2)")
+
+
+def P_(j: Any) -> Any:
+    """The j-th smallest projection, p_(j)."""
+    return Notation(f"p_({j})".replace(" ", ""), rf"p_{{({j})}}")
 
 
 def _mat(rows: Sequence[Sequence[Any]]) -> fmpq_mat:
@@ -96,28 +127,33 @@ def shared(data: Data, method: str = "shared") -> DataConstruction:
     N, K, n = len(data.points), data.output_dim, data.input_dim
     w, t, H, V, c = _solve_shared(data.points, data.values)
     net = _layer_network(w, t, V, c)
-    steps = [
-        Step(
-            "Direction with distinct projections (R6)",
-            "w = (1, s, s^2, ...), smallest s >= 0 with all w.x_i distinct",
-            {"w": w, "projections": [sum(wi * xi for wi, xi in zip(w, x)) for x in data.points]},
-        ),
-        Step(
-            "Shared hidden layer: thresholds between consecutive projections (R5)",
-            "h_j(x) = relu(w.x - t_j), t_j = (p_(j-1) + p_(j)) / 2",
-            {"t": t, "H": H},
-        ),
-        Step(
-            "All outputs at once",
-            "[H | 1] (V^T; c^T) = Y  (square, triangular in sorted order: one exact solution)",
-            {"Y": [list(v) for v in data.values], "V": V, "c": c},
-        ),
-        Step(
-            "Parameter sharing (R14a)",
-            "shared: N - 1 hidden units for K outputs; separate networks: K (N - 1)",
-            {"N": N, "K": K, "inputs": n, "shared hidden units": N - 1, "separate hidden units": K * (N - 1)},
-        ),
-    ]
+    with evaluate(False):
+        steps = [
+            Step(
+                "choice",
+                "Direction with distinct projections (R6): the smallest s >= 0 that keeps the points apart",
+                Eq(W, Tuple(1, sym("s"), sym("s") ** 2, DOTS)),
+                {W: w, "projections": [sum(wi * xi for wi, xi in zip(w, x)) for x in data.points]},
+            ),
+            Step(
+                "choice",
+                "Shared hidden layer: thresholds between consecutive projections (R5)",
+                (Eq(ix("h", J), Relu(Dot(W, X) - ix("t", J))), Eq(ix("t", J), (P_(J - 1) + P_(J)) / 2)),
+                {IndexedBase("t"): t, HM: H},
+            ),
+            Step(
+                "solve",
+                "All outputs at once: the system is square and triangular in sorted order (one solution)",
+                Eq(H1 * VC, sym("Y")),
+                {sym("Y"): [list(v) for v in data.values], sym("V"): V, sym("c"): c},
+            ),
+            Step(
+                "count",
+                "Parameter sharing (R14a): N - 1 hidden units for K outputs, K (N - 1) in separate networks",
+                (Eq(SHARED, sym("N") - 1), Eq(SEPARATE, sym("K") * (sym("N") - 1))),
+                {"N": N, "K": K, "inputs": n, SHARED: N - 1, SEPARATE: K * (N - 1)},
+            ),
+        ]
     return DataConstruction(method, net, data, None, steps)
 
 
@@ -179,28 +215,34 @@ def deep_decoder(
     img_pts = [images[k] for k in keep]
     w, t, H, V, c = _solve_shared(img_pts, [data.values[k] for k in keep])
     net = _layer_network(w, t, V, c, prefix=[(W1, b1)])
-    steps = [
-        Step(
-            "Expanding first layer (generalized affine transform, R9)",
-            why,
-            {"W1": [list(r) for r in W1], "b1": list(b1)},
-        ),
-        Step(
-            "Images of the codes: distinguishable (R12), checked exactly",
-            "T(z_i) = T(z_k) only if the outputs are equal",
-            {"T(codes)": [list(h) for h in images], "distinct images": len(img_pts)},
-        ),
-        Step(
-            "Three-layer decoder on the images (R6 direction in the feature space)",
-            "relu(w.T(z) - t_j), [H | 1] (V^T; c^T) = X",
-            {"w": w, "t": t, "V": V, "c": c},
-        ),
-        Step(
-            "Widths",
-            "code dim d -> expanded width -> N' - 1 shared units -> D outputs",
-            {"d": d, "expanded": len(W1), "hidden 2": len(t), "D": data.output_dim},
-        ),
-    ]
+    Tf, z = Function("T"), sym("z")
+    with evaluate(False):
+        steps = [
+            Step(
+                "choice",
+                f"Expanding first layer (generalized affine transform, R9): {why}",
+                Eq(Tf(z), Relu(W1_ * z + B1_)),
+                {W1_: [list(r) for r in W1], B1_: list(b1)},
+            ),
+            Step(
+                "verification",
+                "Images of the codes: distinguishable (R12), checked exactly",
+                Implies(Eq(Tf(ix("z", I_)), Tf(ix("z", J))), Eq(ix("y", I_), ix("y", J))),
+                {Tf(z): [list(h) for h in images], "distinct images": len(img_pts)},
+            ),
+            Step(
+                "solve",
+                "Three-layer decoder on the images (R6 direction in the feature space)",
+                (Eq(ix("h", J), Relu(Dot(W, Tf(z)) - ix("t", J))), Eq(H1 * VC, sym("X"))),
+                {W: w, IndexedBase("t"): t, sym("V"): V, sym("c"): c},
+            ),
+            Step(
+                "count",
+                "Widths: code dimension, expanded width, shared units, outputs",
+                (),
+                {"d": d, "expanded": len(W1), "hidden 2": len(t), "D": data.output_dim},
+            ),
+        ]
     return DataConstruction("deep-decoder", net, data, None, steps)
 
 
@@ -296,39 +338,56 @@ def shared_function(targets: Any, input_dim: int | None = None) -> Construction:
         net = Network.from_layers([(W1, b1), (V, c)])
     else:
         net = Network.from_layers([([[0] * n for _ in c], c)], activations=["linear"])
-    from .three_layer import hyperplane_text
-
     sizes = [len(hs) for hs, _, _ in per_output]
-    steps = [
-        Step(
-            "Kink hyperplanes of each output (R7)",
-            "H_k = hyperplanes where output k bends; lambda constant along each",
-            {
-                f"output {k + 1}": [f"{hyperplane_text(a, b)} (lambda = {hs[(a, b)]})" for a, b in hs]
-                or "none"
-                for k, (hs, _, _) in enumerate(per_output)
-            },
-        ),
-        Step(
-            "Shared hidden layer: the union of the H_k, plus relu(x_i), relu(-x_i) for the affine parts",
-            "a.x = sum_i a_i (relu(x_i) - relu(-x_i))",
-            {
-                "union": [hyperplane_text(a, b) for a, b in union],
-                "coordinate units for inputs": [i + 1 for i in coords],
-            },
-        ),
-        Step("The network", "F(x) = V relu(W1 x + b1) + c", {"W1": W1, "b1": b1, "V": V, "c": c}),
-        Step(
-            "Parameter sharing (R14b)",
-            "shared |U H_k| + 2 #coords <= |U H_k| + 2n  vs  separate sum_k (|H_k| + 2)",
-            {
-                "|U H_k|": len(union),
-                "shared hidden units": len(W1),
-                "bound |U H_k| + 2n": len(union) + 2 * n,
-                "separate sum_k (|H_k| + 2)": sum(s + 2 for s in sizes),
-            },
-        ),
-    ]
+    k, i = sym("k"), sym("i")
+    with evaluate(False):
+        steps = [
+            Step(
+                "derived",
+                "Kink hyperplanes H_k of each output k (R7), with a constant jump along each",
+                (),
+                {
+                    Notation(f"H_{k_ + 1}"): [
+                        Qualified(Eq(affine(a), b), Eq(sym("lambda"), to_sympy(hs[(a, b)]))) for a, b in hs
+                    ]
+                    or "none"
+                    for k_, (hs, _, _) in enumerate(per_output)
+                },
+            ),
+            Step(
+                "choice",
+                "Shared hidden layer: the union of the H_k, and relu(x_i), relu(-x_i) for the affine parts",
+                Eq(
+                    Dot(sym("a"), X),
+                    Sum(ix("a", i) * (Relu(ix("x", i)) - Relu(-ix("x", i))), (i, 1, sym("n"))),
+                ),
+                {
+                    "union": [Eq(affine(a), b) for a, b in union],
+                    "coordinate units for inputs": [i_ + 1 for i_ in coords],
+                },
+            ),
+            Step(
+                "assembly",
+                "The network",
+                Eq(Function("F")(X), sym("V") * Relu(W1_ * X + B1_) + sym("c")),
+                {W1_: W1, B1_: b1, sym("V"): V, sym("c"): c},
+            ),
+            Step(
+                "count",
+                "Parameter sharing (R14b): the union of the kink hyperplanes and at most 2n coordinate units "
+                "against one network per output",
+                (
+                    Chain("<=", SHARED, UNION + 2 * sym("coords"), UNION + 2 * sym("n")),
+                    Eq(SEPARATE, Sum(HK + 2, (k, 1, sym("K")))),
+                ),
+                {
+                    UNION: len(union),
+                    SHARED: len(W1),
+                    BOUND: len(union) + 2 * n,
+                    SEPARATE_K: sum(s_ + 2 for s_ in sizes),
+                },
+            ),
+        ]
     return Construction("shared", net, target, None, steps)
 
 

@@ -24,7 +24,10 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from sympy import Function, IndexedBase, Sum
+
 from ..errors import InputError
+from ..formula import DOTS, Chain, Eq, IndexRange, Qualified, Relu, evaluate, ix, sym
 from ..network import Network
 from ..pwl import PWL, read_breakpoints
 from . import Construction, Step, register
@@ -34,6 +37,51 @@ __all__ = ["hinge", "segment", "read_breakpoints"]
 
 def _slopes(pts: list[tuple[Fraction, Fraction]]) -> list[Fraction]:
     return [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(pts, pts[1:])]
+
+
+X, I_, J, K, C = sym("x"), sym("i"), sym("j"), sym("k"), sym("c")
+T, V = IndexedBase("t"), IndexedBase("v")  # the units' breakpoints and coefficients, as vectors
+f = Function("f")
+
+
+def x(i: Any) -> Any:
+    return ix("x", i)
+
+
+def S(i: Any) -> Any:
+    return ix("s", i)
+
+
+def _pieces_steps(
+    pts: list[tuple[Fraction, Fraction]], s: list[Fraction], diffs: list[Fraction] | None = None
+):
+    """The steps both forms start with: breakpoints, slopes (and the slope differences)."""
+    y = lambda i: ix("y", i)  # noqa: E731
+    with evaluate(False):
+        steps = [
+            Step(
+                "input",
+                "Breakpoints of f and the values of f there",
+                (Chain("<", x(0), x(1), DOTS, x(K + 1)), Eq(y(I_), f(x(I_)))),
+                {IndexedBase("x"): [p for p, _ in pts], IndexedBase("y"): [q for _, q in pts]},
+            ),
+            Step(
+                "derived",
+                "Slopes of the pieces",
+                Qualified(Eq(S(I_), (y(I_ + 1) - y(I_)) / (x(I_ + 1) - x(I_))), IndexRange(I_, 0, K)),
+                {IndexedBase("s"): s},
+            ),
+        ]
+        if diffs is not None:
+            steps.append(
+                Step(
+                    "derived",
+                    "Slope differences at the interior breakpoints",
+                    Qualified(Eq(ix("d", I_), S(I_) - S(I_ - 1)), IndexRange(I_, 1, K)),
+                    {IndexedBase("d"): diffs},
+                )
+            )
+    return steps
 
 
 def _one_layer(thresholds: list[Fraction], signs: list[int], coeffs: list[Fraction], bias: Fraction):
@@ -65,54 +113,73 @@ def hinge(points: Sequence[Sequence[Any]], orientation: str = "right", tails: bo
     s = _slopes(pts)
     k = len(s) - 1
     diffs = [s[i] - s[i - 1] for i in range(1, k + 1)]
-    steps = [
-        Step("Breakpoints of f", "a = x_0 < x_1 < ... < x_{k+1} = b", {"x": xs, "f(x)": [y for _, y in pts]}),
-        Step("Slopes of the pieces", "s_i = (y_{i+1} - y_i) / (x_{i+1} - x_i) on [x_i, x_{i+1}]", {"s": s}),
-        Step("Slope differences at the interior breakpoints", "d_i = s_i - s_{i-1}, i = 1..k", {"d": diffs}),
-    ]
-    if orientation == "right":
-        t, signs, v, bias = xs[:-1], [1] * (k + 1), [s[0], *diffs], pts[0][1]
-        cum = [sum(v[: j + 1], Fraction(0)) for j in range(k + 1)]
-        steps += [
-            Step(
-                "Right-oriented units relu(x - t_j) at t_j = x_0..x_k, coefficients v = (s_0, d_1..d_k)",
-                "f(x) = f(x_0) + s_0 relu(x - x_0) + sum_{i=1}^{k} (s_i - s_{i-1}) relu(x - x_i)",
-                {"t": t, "v": v, "c = f(x_0)": bias},
-            ),
-            Step(
-                "R4 bookkeeping: unit j adds v_j to the slope right of t_j",
-                "slope on (t_j, t_{j+1}) = v_1 + ... + v_j  (= s_j)",
-                {"cumulative sums": cum},
-            ),
-        ]
-    else:
-        t, signs, v, bias = xs[1:], [-1] * (k + 1), [*diffs, -s[-1]], pts[-1][1]
-        cum = [-sum(v[j:], Fraction(0)) for j in range(k + 1)]
-        steps += [
-            Step(
-                "Left-oriented units relu(t_j - x) at t_j = x_1..x_{k+1}, coefficients v = (d_1..d_k, -s_k)",
-                "f(x) = f(x_{k+1}) - s_k relu(x_{k+1} - x) + sum_{i=1}^{k} (s_i - s_{i-1}) relu(x_i - x)",
-                {"t": t, "v": v, "c = f(x_{k+1})": bias},
-            ),
-            Step(
-                "R4 bookkeeping: unit j adds -v_j to the slope left of t_j",
-                "slope on (t_{j-1}, t_j) = -(v_j + ... + v_{k+1})  (= s_{j-1})",
-                {"slopes from the units": cum},
-            ),
-        ]
+    steps = _pieces_steps(pts, s, diffs)
+    with evaluate(False):
+        if orientation == "right":
+            t, signs, v, bias = xs[:-1], [1] * (k + 1), [s[0], *diffs], pts[0][1]
+            cum = [sum(v[: j + 1], Fraction(0)) for j in range(k + 1)]
+            form = Eq(
+                f(X), f(x(0)) + S(0) * Relu(X - x(0)) + Sum((S(I_) - S(I_ - 1)) * Relu(X - x(I_)), (I_, 1, K))
+            )
+            steps += [
+                Step(
+                    "assembly",
+                    "Right-oriented units at the breakpoints but the last; the coefficients are the first "
+                    "slope and the slope differences",
+                    (form, Eq(C, f(x(0)))),
+                    {T: t, V: v, C: bias},
+                ),
+                Step(
+                    "derived",
+                    "R4 bookkeeping: each unit adds its coefficient to the slope right of its breakpoint",
+                    Qualified(Eq(S(J), Sum(ix("v", I_), (I_, 0, J))), IndexRange(J, 0, K)),
+                    {Sum(ix("v", I_), (I_, 0, J)): cum},
+                ),
+            ]
+        else:
+            t, signs, v, bias = xs[1:], [-1] * (k + 1), [*diffs, -s[-1]], pts[-1][1]
+            cum = [-sum(v[j:], Fraction(0)) for j in range(k + 1)]
+            form = Eq(
+                f(X),
+                f(x(K + 1))
+                - S(K) * Relu(x(K + 1) - X)
+                + Sum((S(I_) - S(I_ - 1)) * Relu(x(I_) - X), (I_, 1, K)),
+            )
+            steps += [
+                Step(
+                    "assembly",
+                    "Left-oriented units at the breakpoints but the first; the coefficients are the slope "
+                    "differences and minus the last slope",
+                    (form, Eq(C, f(x(K + 1)))),
+                    {T: t, V: v, C: bias},
+                ),
+                Step(
+                    "derived",
+                    "R4 bookkeeping: each unit takes its coefficient off the slope left of its breakpoint",
+                    Qualified(Eq(S(J - 1), -Sum(ix("v", I_), (I_, J, K + 1))), IndexRange(J, 1, K + 1)),
+                    {-Sum(ix("v", I_), (I_, J, K + 1)): cum},
+                ),
+            ]
     end = s[0] if orientation == "right" else s[-1]
     if tails and end != 0:
-        if orientation == "right":
-            t, signs, v = [*t, xs[0]], [*signs, -1], [*v, -end]
-            title = "Left tail: relu(x_0 - x) with coefficient -s_0 continues the first piece left of x_0"
-            formula = "R4: a left-oriented unit relu(t - x) adds -v to the slope on (-inf, t): -(-s_0) = s_0"
-        else:
-            t, signs, v = [*t, xs[-1]], [*signs, 1], [*v, end]
-            title = (
-                "Right tail: relu(x - x_{k+1}) with coefficient s_k continues the last piece right of x_{k+1}"
-            )
-            formula = "R4: a right-oriented unit relu(x - t) adds v to the slope on (t, inf): s_k"
-        steps.append(Step(title, formula, {"t": t[-1], "v": v[-1]}))
+        with evaluate(False):
+            if orientation == "right":
+                t, signs, v = [*t, xs[0]], [*signs, -1], [*v, -end]
+                title = (
+                    "Left tail: a left-oriented unit at the first breakpoint continues the first piece (R4)"
+                )
+                formula = (Eq(f(X), DOTS - S(0) * Relu(x(0) - X)), Eq(sym("t"), x(0)), Eq(sym("v"), -S(0)))
+            else:
+                t, signs, v = [*t, xs[-1]], [*signs, 1], [*v, end]
+                title = (
+                    "Right tail: a right-oriented unit at the last breakpoint continues the last piece (R4)"
+                )
+                formula = (
+                    Eq(f(X), DOTS + S(K) * Relu(X - x(K + 1))),
+                    Eq(sym("t"), x(K + 1)),
+                    Eq(sym("v"), S(K)),
+                )
+        steps.append(Step("choice", title, formula, {sym("t"): t[-1], sym("v"): v[-1]}))
     target, domain = _target(pts, tails)
     net = _one_layer(t, signs, v, bias)
     return Construction(f"hinge ({orientation})", net, target, domain, steps)
@@ -134,30 +201,40 @@ def segment(points: Sequence[Sequence[Any]], tails: bool = False) -> Constructio
         t += [xs[i], xs[i + 1]]
         signs += [1, 1]
         v += [si, -si]
-    steps = [
-        Step("Breakpoints of f", "a = x_0 < x_1 < ... < x_{k+1} = b", {"x": xs, "f(x)": [y for _, y in pts]}),
-        Step("Slopes of the pieces", "s_i = (y_{i+1} - y_i) / (x_{i+1} - x_i) on [x_i, x_{i+1}]", {"s": s}),
-        Step(
-            "One line segment per piece, weighted by its slope",
-            "f(x) = f(x_0) + sum_{i=0}^{k} s_i [relu(x - x_i) - relu(x - x_{i+1})]",
-            {"units (t_j)": t, "v": v, "c = f(x_0)": pts[0][1]},
-        ),
-        Step(
-            "Outside [a, b] every segment is flat: the network is constant there",
-            "f(x) = f(a) for x <= a,  f(x) = f(a) + sum_i s_i (x_{i+1} - x_i) = f(b) for x >= b",
-            {
-                "f(a)": pts[0][1],
-                "f(b)": pts[0][1] + sum((si * (xs[i + 1] - xs[i]) for i, si in enumerate(s)), 0),
-            },
-        ),
-    ]
+    steps = _pieces_steps(pts, s)
+    f_b = pts[0][1] + sum((si * (xs[i + 1] - xs[i]) for i, si in enumerate(s)), 0)
+    a, b = sym("a"), sym("b")
+    with evaluate(False):
+        steps += [
+            Step(
+                "assembly",
+                "One line segment per piece, weighted by its slope",
+                (
+                    Eq(f(X), f(x(0)) + Sum(S(I_) * (Relu(X - x(I_)) - Relu(X - x(I_ + 1))), (I_, 0, K))),
+                    Eq(C, f(x(0))),
+                ),
+                {T: t, V: v, C: pts[0][1]},
+            ),
+            Step(
+                "derived",
+                "Outside the interval every segment is flat, so the network is constant there",
+                (
+                    Qualified(Eq(f(X), f(a)), a >= X),
+                    Qualified(Eq(f(X), f(a) + Sum(S(I_) * (x(I_ + 1) - x(I_)), (I_, 0, K))), b <= X),
+                ),
+                {f(a): pts[0][1], f(b): f_b},
+            ),
+        ]
     if tails:
         t, signs, v = [*t, xs[0], xs[-1]], [*signs, -1, 1], [*v, -s[0], s[-1]]
+        with evaluate(False):
+            form = Eq(f(X), DOTS - S(0) * Relu(x(0) - X) + S(K) * Relu(X - x(K + 1)))
         steps.append(
             Step(
-                "Tails: continue the first and last slopes beyond [a, b] (R4)",
-                "f(x) = ... - s_0 relu(x_0 - x) + s_k relu(x - x_{k+1})",
-                {"t": [xs[0], xs[-1]], "v": [-s[0], s[-1]]},
+                "choice",
+                "Tails: two more units continue the first and last slopes beyond the interval (R4)",
+                form,
+                {sym("t"): [xs[0], xs[-1]], sym("v"): [-s[0], s[-1]]},
             )
         )
     target, domain = _target(pts, tails)

@@ -25,7 +25,9 @@ from fractions import Fraction
 from typing import Any
 
 from flint import fmpq_mat
+from sympy import Function, Sum
 
+from ..formula import Dim, Eq, Notation, Rank, evaluate, ix, sym, word
 from ..network import Network
 from ..numbers import to_fmpq, to_fraction
 from ..polyhedron import Polyhedron
@@ -47,6 +49,10 @@ __all__ = [
 ]
 
 Matrix = list[list[Fraction]]
+X, Y, I_, J = sym("x"), sym("y"), sym("i"), sym("j")
+H1 = Notation("[H | 1]", r"\begin{bmatrix} H & \mathbf{1} \end{bmatrix}")
+VC = Notation("(v; c)", r"\begin{pmatrix} v \\ c \end{pmatrix}")
+VC1 = Notation("(v'; c')", r"\begin{pmatrix} v' \\ c' \end{pmatrix}")
 
 
 @dataclass
@@ -158,29 +164,35 @@ def output_family(prefix: Network, data: Data, members: int = 3, seed: int = 0) 
 
     fits = [DataConstruction("member", net, data).certify().holds for net in nets]
     m = len(H[0])
-    steps = [
-        Step(
-            "Hidden features of the data (fixed prefix)",
-            "H[i][j] = h_j(x_i);  the output layer solves [H | 1] (v; c) = y",
-            {"[H | 1]": A, "y": [list(v) for v in data.values]},
-        ),
-        Step(
-            "Exact solution set (R15a)",
-            "particular solution + null space of [H | 1];  dim = (m + 1) - rank [H | 1]",
-            {
-                "m": m,
-                "rank": fam.rank,
-                "dimension": fam.dimension,
-                "particular (v; c)": fam.particular,
-                "null-space basis": fam.basis,
-            },
-        ),
-        Step(
-            "Random members, checked by exact evaluation at every data point",
-            "(v; c) = particular + sum_j basis_j r_j",
-            {"coefficients": coeff_list, "fit exactly": ["yes" if f else "NO" for f in fits]},
-        ),
-    ]
+    with evaluate(False):
+        steps = [
+            Step(
+                "input",
+                "Hidden features of the data (fixed prefix); the output layer solves a linear system",
+                (Eq(ix("H", I_, J), Function("h_j")(ix("x", I_))), Eq(H1 * VC, Y)),
+                {H1: A, Y: [list(v) for v in data.values]},
+            ),
+            Step(
+                "solve",
+                "Exact solution set (R15a): a particular solution plus the null space",
+                Eq(Dim(Notation("family")), sym("m") + 1 - Rank(H1)),
+                {
+                    "m": m,
+                    "rank": fam.rank,
+                    "dimension": fam.dimension,
+                    Notation(
+                        "particular (v; c)", r"\begin{pmatrix} v \\ c \end{pmatrix}_{0}"
+                    ): fam.particular,
+                    "null-space basis": fam.basis,
+                },
+            ),
+            Step(
+                "verification",
+                "Random members, checked by exact evaluation at every data point",
+                Eq(VC1, Notation("particular (v; c)") + Sum(ix("n", J) * ix("r", J), (J, 1, sym("d")))),
+                {"coefficients": coeff_list, "fit exactly": fits},
+            ),
+        ]
     return FamilyConstruction("overparam-family", nets[0], data, None, steps, family=fam, members=nets)
 
 
@@ -248,23 +260,36 @@ def cell_family(prefix: Network, v: Any, c: Any, point: Sequence[Any], seed: int
     member = with_output(prefix, _perturbed(vv, cc, S, delta))
     rows, _, _ = region_rows(prefix, pattern)
     cell = Polyhedron.from_rows(rows, prefix.input_dim)
-    steps = [
-        Step(
-            "The cell and its generalized affine map (R9)",
-            "h(x) = F x + g on the cell; active units S",
-            {"pattern": list(pattern), "S": [j + 1 for j in S], "F": F, "g": g},
-        ),
-        Step(
-            "Perturbations that keep the piece (R15b)",
-            "F_S^T dv_S = 0, g_S^T dv_S + dc = 0;  dim = |S| - rank F_S",
-            {"|S|": len(S), "rank F_S": rank_FS, "dimension": fam.dimension, "basis (dv_S; dc)": basis},
-        ),
-        Step(
-            "A random member (to certify equal to the original on the cell)",
-            "(v; c) + sum_j basis_j r_j",
-            {"r": coeffs, "(v; c)": _perturbed(vv, cc, S, delta)},
-        ),
-    ]
+    with evaluate(False):
+        steps = [
+            Step(
+                "region",
+                "The cell and its generalized affine map (R9); S are its active units",
+                Eq(Function("h")(X), sym("F") * X + sym("g")),
+                {"pattern": list(pattern), sym("S"): [j + 1 for j in S], sym("F"): F, sym("g"): g},
+            ),
+            Step(
+                "solve",
+                "Perturbations that keep the piece (R15b)",
+                (
+                    Eq(Notation("F_S^T dv_S", r"F_S^{T} \, dv_S"), 0),
+                    Eq(Notation("g_S^T dv_S", r"g_S^{T} \, dv_S") + Notation("dc"), 0),
+                    Eq(Dim(Notation("family")), Notation("|S|", r"\lvert S \rvert") - Rank(Notation("F_S"))),
+                ),
+                {
+                    Notation("|S|", r"\lvert S \rvert"): len(S),
+                    Rank(Notation("F_S")): rank_FS,
+                    "dimension": fam.dimension,
+                    word("basis (dv_S; dc)"): basis,
+                },
+            ),
+            Step(
+                "choice",
+                "A random member, to certify equal to the original on the cell",
+                Eq(VC1, VC + Sum(ix("n", J) * ix("r", J), (J, 1, sym("d")))),
+                {sym("r"): coeffs, VC1: _perturbed(vv, cc, S, delta)},
+            ),
+        ]
     return Construction("overparam-cell", member, PWL.from_network(original), cell, steps)
 
 
@@ -287,17 +312,35 @@ def invariant_family(prefix: Network, v: Any, c: Any, seed: int = 0) -> Construc
     z = _perturbed(vv, cc, range(m), delta)
     original = with_output(prefix, [*vv, cc])
     member = with_output(prefix, z)
-    steps = [
-        Step(
-            "Realized patterns of the hidden part over R^n",
-            "one block [F_S^T 0; g_S^T 1] (dv; dc) = 0 per pattern (R15c)",
-            {"regions": len(g), "constraint rows": len(rows), "rank": fam.rank},
-        ),
-        Step(
-            "Perturbations that leave the function unchanged",
-            "dim = (m + 1) - rank of the stacked constraints",
-            {"m": m, "dimension": fam.dimension, "basis (dv; dc)": basis},
-        ),
-        Step("A random member (to certify equal to the original on R^n)", "", {"r": coeffs, "(v; c)": z}),
-    ]
+    with evaluate(False):
+        steps = [
+            Step(
+                "region",
+                "Realized patterns of the hidden part on the whole space, a block of conditions each (R15c)",
+                Eq(
+                    Notation(
+                        "[F_S^T 0; g_S^T 1] (dv; dc)",
+                        r"\begin{bmatrix} F_S^{T} & 0 \\ g_S^{T} & 1 \end{bmatrix}"
+                        r" \begin{pmatrix} dv \\ dc \end{pmatrix}",
+                    ),
+                    0,
+                ),
+                {"regions": len(g), "constraint rows": len(rows), "rank": fam.rank},
+            ),
+            Step(
+                "solve",
+                "Perturbations that leave the function unchanged",
+                Eq(
+                    Dim(Notation("family")),
+                    sym("m") + 1 - Rank(Notation("stacked constraints", r"\text{stacked constraints}")),
+                ),
+                {"m": m, "dimension": fam.dimension, word("basis (dv; dc)"): basis},
+            ),
+            Step(
+                "choice",
+                "A random member, to certify equal to the original on the whole space",
+                Eq(VC1, VC + Sum(ix("n", J) * ix("r", J), (J, 1, sym("d")))),
+                {sym("r"): coeffs, VC1: z},
+            ),
+        ]
     return Construction("overparam-invariant", member, PWL.from_network(original), None, steps)

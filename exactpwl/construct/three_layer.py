@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sympy import Function, Sum
+
 from ..errors import InputError
+from ..formula import Dot, Eq, Notation, Note, Qualified, Relu, Tuple, affine, evaluate, ix, sym
 from ..network import Network
+from ..numbers import to_sympy
 from ..pwl import PWL
-from ..shallow import Kink, KinkAnalysis, KinkWitness, _vec_text, analyse, hyperplane_text, shallow
+from ..shallow import Kink, KinkAnalysis, KinkWitness, analyse, hyperplane_text, shallow
 from . import Construction, Refusal, Step, register
 
 __all__ = ["Kink", "KinkWitness", "KinkAnalysis", "analyse_kinks", "three_layer", "hyperplane_text"]
@@ -31,6 +35,30 @@ def _as_pwl(target: Any, input_dim: int | None = None) -> PWL:
     if input_dim is None:
         raise InputError("target: an expression needs input_dim")
     return PWL.from_expr(target, input_dim)
+
+
+GRAD_HI, GRAD_LO = Notation("grad_hi", r"\nabla f_{+}"), Notation("grad_lo", r"\nabla f_{-}")
+W1, B1 = Notation("W1", "W^{1}"), Notation("b1", "b^{1}")
+
+
+def _vector(v: Any) -> Any:
+    """One number per output: the number itself for one output, else a tuple."""
+    v = [to_sympy(t) for t in v]
+    return v[0] if len(v) == 1 else Tuple(*v)
+
+
+def _kink(k: Kink) -> Any:
+    """``a.x = b,  lambda = ...``."""
+    with evaluate(False):
+        return Qualified(Eq(affine(k.normal), to_sympy(k.offset)), Eq(sym("lambda"), _vector(k.jump)))
+
+
+def _unit(u: Any) -> Any:
+    """``v relu(w.x + bias)`` (one output), or ``relu(w.x + bias),  v = (...)``."""
+    with evaluate(False):
+        if len(u.v) == 1:
+            return to_sympy(u.v[0]) * Relu(affine(u.w, u.bias))
+        return Qualified(Relu(affine(u.w, u.bias)), Eq(sym("v"), _vector(u.v)))
 
 
 def _refusal(w: KinkWitness) -> Refusal:
@@ -59,40 +87,52 @@ def three_layer(target: Any, input_dim: int | None = None) -> Construction:
     if not s.representable:
         raise _refusal(s.witness)
     an = s.analysis
-    steps = [
-        Step(
-            "Regions of the target over R^n, and the gradient jump across every edge",
-            "grad_hi - grad_lo = lambda a across a.x = b, lambda constant along the whole hyperplane (R7)",
-            {"regions": an.regions, "edges": an.edges},
-        ),
-        Step(
-            "Kink hyperplanes and their jumps",
-            "f = A x + d + sum_j lambda_j relu(a_j.x - b_j): at least one unit per hyperplane",
-            {f"H{j + 1}": f"{k.text()}, lambda = {_vec_text(k.jump)}" for j, k in enumerate(an.kinks)}
-            or {"kinks": "none (the target is affine)"},
-        ),
-        Step(
-            "Affine rest",
-            "target(x) - sum_j lambda_j relu(a_j.x - b_j) = A x + d",
-            {"A": an.A, "d": an.d},
-        ),
-        Step(
-            "Fewest units (Dereich-Kassing)",
-            "lambda relu(b - a.x) = lambda relu(a.x - b) - lambda (a.x - b): units turned around absorb "
-            "a signed sum of lambda_j a_j (k units); a second unit on a kink frees span(a_j) (k+1); "
-            "else relu(g.x) - relu(-g.x) = g.x (k+2)",
-            {
-                "case": s.case,
-                "hidden units": s.width,
-                "units": [f"{u.text()} ({u.role})" for u in s.units],
-            },
-        ),
-        Step(
-            "The network",
-            "f(x) = V relu(W1 x + b1) + c",
-            {"architecture": s.network.architecture, "certified regions": s.certified_regions},
-        ),
-    ]
+    X, J, K = sym("x"), sym("j"), sym("k")
+    a, b, lam, g = sym("a"), sym("b"), sym("lambda"), sym("g")
+    f = Function("f")
+    with evaluate(False):
+        kink_sum = Sum(ix("lambda", J) * Relu(Dot(ix("a", J), X) - ix("b", J)), (J, 1, K))
+        ax = Dot(a, X)
+        steps = [
+            Step(
+                "region",
+                "Regions of the target over the whole space, and the gradient jump across every edge: "
+                "constant along the whole hyperplane (R7)",
+                Qualified(Eq(GRAD_HI - GRAD_LO, lam * a), Eq(ax, b)),
+                {"regions": an.regions, "edges": an.edges},
+            ),
+            Step(
+                "derived",
+                "Kink hyperplanes and their jumps: at least one unit per hyperplane",
+                Eq(f(X), sym("A") * X + sym("d") + kink_sum),
+                {ix("H", j + 1): _kink(k) for j, k in enumerate(an.kinks)}
+                or {"kinks": "none (the target is affine)"},
+            ),
+            Step(
+                "derived", "Affine rest", Eq(f(X) - kink_sum, sym("A") * X + sym("d")), {"A": an.A, "d": an.d}
+            ),
+            Step(
+                "choice",
+                "Fewest units (Dereich-Kassing): units turned around absorb a signed sum of the jumps "
+                "(k units); a second unit on a kink frees its normal (k + 1); else a pair gives any "
+                "linear part (k + 2)",
+                (
+                    Eq(lam * Relu(b - ax), lam * Relu(ax - b) - lam * (ax - b)),
+                    Eq(Relu(Dot(g, X)) - Relu(-Dot(g, X)), Dot(g, X)),
+                ),
+                {
+                    "case": s.case,
+                    "hidden units": s.width,
+                    "units": [Note(_unit(u), u.role) for u in s.units],
+                },
+            ),
+            Step(
+                "assembly",
+                "The network",
+                Eq(f(X), sym("V") * Relu(W1 * X + B1) + sym("c")),
+                {"architecture": s.network.architecture, "certified regions": s.certified_regions},
+            ),
+        ]
     return Construction("three-layer", s.network, s.target, None, steps)
 
 

@@ -233,22 +233,33 @@ def _run_job(args: tuple[str, bool, str | None]) -> Report:
     return run(*args)
 
 
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all (a worker's own KeyboardInterrupt
+    would leave the pool waiting for a result that never comes)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_many(
     scripts: Sequence[str], quick: bool = False, jobs: int = 1, witness_dir: str | Path | None = None
 ) -> Iterator[Report]:
     """Run ``scripts`` (module names), ``jobs`` at a time in a process pool; yield the reports
-    in the given order as soon as each is ready."""
+    in the given order as soon as each is ready.  Ctrl-C (or the caller stopping) ends the workers."""
     wd = None if witness_dir is None else str(witness_dir)
     if jobs <= 1 or len(scripts) <= 1:
         for s in scripts:
             yield run(s, quick, wd)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_job, (s, quick, wd)) for s in scripts]
-        for f in futures:
-            yield f.result()
+    pool = multiprocessing.Pool(jobs, initializer=_ignore_interrupt)
+    try:
+        yield from pool.imap(_run_job, [(s, quick, wd) for s in scripts])
+        pool.close()
+    finally:
+        pool.terminate()  # at once: nothing is left running after an interrupt
+        pool.join()
 
 
 # ---------------------------------------------------------------------------------- the table
