@@ -246,7 +246,7 @@ class _Net:
     def __init__(self, net: Network):
         self.n = net.input_dim
         self.layers = [
-            (fmpq_mat([[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)]), L.relu)
+            (fmpq_mat([[*row, L.biases[j, 0]] for j, row in enumerate(L.weights.tolist())]), L.relu)
             for L in net.layers
         ]
         self.weights = [L.weights.entries() for L in net.layers]

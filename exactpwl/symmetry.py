@@ -206,12 +206,18 @@ def domain_invariant(dom: Polyhedron | None, image: Sequence[int]) -> bool:
     return dom is None or {moved_row(r, image) for r in dom.rows} == set(dom.rows)
 
 
-def find_blocks(net: Network, t: PWL, dom: Polyhedron | None) -> list[list[int]]:
+def find_blocks(
+    net: Network, t: PWL, dom: Polyhedron | None, symmetry_proof: str = "units"
+) -> list[list[int]]:
     """The largest product of symmetric groups on blocks under which net, target and domain are
-    invariant, as far as the quick proofs see (unit maps, definitions, domain rows).
+    invariant, as far as cheap tests see; ``certify_symmetric`` then proves what they propose.
 
-    The transpositions (i j) that preserve all three are an equivalence relation's pairs (the
-    group they generate contains (i k) = (i j)(j k)(i j)), and its classes are the blocks.
+    A transposition (i j) is kept when the domain's rows map onto themselves, the target has a
+    quick proof or, failing that, agrees with target(sigma .) on random points (a nested
+    certificate proves it later), and the network has a unit map (with ``symmetry_proof="certify"``:
+    or agrees with net(sigma .) on random points).  The kept transpositions are an equivalence
+    relation's pairs (the group they generate contains (i k) = (i j)(j k)(i j)), and its classes
+    are the blocks.
     """
     n = net.input_dim
     parent = list(range(n))
@@ -221,17 +227,21 @@ def find_blocks(net: Network, t: PWL, dom: Polyhedron | None) -> list[list[int]]
             i = parent[i]
         return i
 
+    def target_ok(swap: list[int]) -> bool:
+        return target_quick(t, swap) is not None or _target_difference(t, swap, dom) is None
+
+    def network_ok(swap: list[int]) -> bool:
+        if not isinstance(network_units(net, swap), str):
+            return True
+        return symmetry_proof == "certify" and _sampled_difference(net, swap, dom) is None
+
     for i in range(n):
         for j in range(i + 1, n):
             if find(i) == find(j):
                 continue
             swap = list(range(n))
             swap[i], swap[j] = j, i
-            if (
-                domain_invariant(dom, swap)
-                and target_quick(t, swap) is not None
-                and not isinstance(network_units(net, swap), str)
-            ):
+            if domain_invariant(dom, swap) and target_ok(swap) and network_ok(swap):
                 parent[find(j)] = find(i)
     classes: dict[int, list[int]] = {}
     for i in range(n):
@@ -261,16 +271,25 @@ def _samples(dom: Polyhedron | None, n: int, rng: random.Random, count: int) -> 
     return out
 
 
-def _network_difference(net: Network, image: Sequence[int], dom: Polyhedron | None) -> list | None:
-    """A point x of the domain with ``net(sigma x) != net(x)`` (exact), from random points, then
-    a capped walk of net against net(sigma .); None when neither finds one."""
-    from .verdict import certify
-
+def _sampled_difference(net: Network, image: Sequence[int], dom: Polyhedron | None) -> list | None:
+    """A point x of the domain with ``net(sigma x) != net(x)`` among random points (exact), or None."""
     moved = net.permuted_inputs(image)
     pts = _samples(dom, net.input_dim, random.Random(0), SAMPLES)
     for x, a, b in zip(pts, net.evaluate(pts), moved.evaluate(pts)):
         if a != b:
             return x
+    return None
+
+
+def _network_difference(net: Network, image: Sequence[int], dom: Polyhedron | None) -> list | None:
+    """A point x of the domain with ``net(sigma x) != net(x)`` (exact), from random points, then
+    a capped walk of net against net(sigma .); None when neither finds one."""
+    from .verdict import certify
+
+    x = _sampled_difference(net, image, dom)
+    if x is not None:
+        return x
+    moved = net.permuted_inputs(image)
     v = certify(net, PWL.from_network(moved), dom, max_regions=WITNESS_REGIONS)
     return list(v.counterexample.x) if v.holds is False else None
 
@@ -421,7 +440,9 @@ def certify_symmetric(
     n = net.input_dim
     t = as_target(target, n)
     dom = as_domain(domain, n)
-    blocks = find_blocks(net, t, dom) if symmetric_in == "auto" else parse_blocks(symmetric_in, n)
+    blocks = (
+        find_blocks(net, t, dom, symmetry_proof) if symmetric_in == "auto" else parse_blocks(symmetric_in, n)
+    )
     if not blocks:  # auto found no symmetry: an ordinary certification
         v = certify(net, t, dom, **options)
         v.stats["symmetry"] = {"blocks": [], "note": "no symmetry found; certified on the whole domain"}

@@ -38,8 +38,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
+import sympy
+from sympy import Function, Rational, Sum
+
 from ..errors import InputError
-from ..expr import Add, Expr, Max, Scale, Var, canonical, evaluate, parse, rename, to_text
+from ..expr import Add, Expr, Max, Scale, Var, canonical, parse, rename, to_text
+from ..expr import evaluate as evaluate_expr
+from ..formula import Eq, MaxOf, Relu, evaluate, ix, sym, variables
 from ..network import Network
 from ..pwl import PWL
 from . import Construction, Step, given_target, register
@@ -76,7 +81,7 @@ class Term:
 
     def value(self, x: Sequence[Fraction]) -> Fraction:
         """The exact value ``coef * max(Z1(x), Z2(x))`` (the expression evaluator, no network)."""
-        return self.coef * Fraction(str(max(evaluate(self.Z1, x), evaluate(self.Z2, x))))
+        return self.coef * Fraction(str(max(evaluate_expr(self.Z1, x), evaluate_expr(self.Z2, x))))
 
     def text(self) -> str:
         return f"max({to_text(self.Z1)}, {to_text(self.Z2)})"
@@ -199,41 +204,63 @@ def max6() -> Construction:
     net = network(ts)
     sizes = {name: sum(t.orbit == name for t in ts) for name, _, _ in TABLE}
     split = sorted({t.orbit for t in ts if t.split})
-    steps = [
-        Step(
-            "The identity (PAPER.md R21; msun170/relu-max6, not peer reviewed): one orbit of S6 per row",
-            "max(x1, ..., x6) = sum_T c_T sum_{max(Z1, Z2) in orbit(T)} max(Z1, Z2)",
-            {f"{name} (c = {coef})": text for name, coef, text in TABLE},
-        ),
-        Step(
-            "The orbits: every permutation of x1..x6 applied to each representative, distinct terms kept",
-            "|orbit(T)| = 720 / |stabiliser(T)|",
-            {"orbit sizes": sizes, "terms": len(ts)},
-        ),
-        Step(
-            "Layer 1: the pairwise differences and the sum, so that every quantity is written equivariantly",
-            "max(a, b) = (a + b)/2 + (relu(a - b) + relu(b - a))/2;  "
-            "x_i = s/6 + (1/6) sum_j (relu(x_i - x_j) - relu(x_j - x_i)),  s = x1 + ... + x6",
-            {"units": "relu(x_a - x_b) for a != b (30), relu(s), relu(-s)"},
-        ),
-        Step(
-            "Layer 2: one unit per term; a term that a permutation maps onto itself with Z1 and Z2 "
-            "exchanged gets two",
-            "max(Z1, Z2) = Z2 + relu(Z1 - Z2),  or  (Z1 + Z2)/2 + (relu(Z1 - Z2) + relu(Z2 - Z1))/2;  "
-            "the remaining linear part L = P - N = relu(P) - relu(N), P, N >= 0 on first-layer units",
-            {"split orbits": split, "units": net.layers[1].units},
-        ),
-        Step(
-            "Output: the signed sum with each orbit's coefficient (hidden rows scaled to integers)",
-            "relu(k z) = k relu(z) for k > 0",
-            {"architecture": net.architecture},
-        ),
-        Step(
-            "Symmetry: every permutation of the inputs maps the units of each layer onto themselves",
-            "net(sigma x) = net(x); certify on the chamber x1 >= ... >= x6, conclude on R^6",
-            {"symmetric in": "x1, x2, x3, x4, x5, x6"},
-        ),
-    ]
+    xs = variables(N)
+    a, b, Z1, Z2, L, P, Q, k, z = (sym(c) for c in ("a", "b", "Z1", "Z2", "L", "P", "N", "k", "z"))
+    i, j = sym("i"), sym("j")
+    x_i, x_j, s = ix("x", i), ix("x", j), sym("s")
+    net_of, sigma, x = Function("net"), sym("sigma"), sym("x")
+    with evaluate(False):
+        steps = [
+            Step(
+                "input",
+                "The identity (PAPER.md R21; msun170/relu-max6, not peer reviewed): T_k is the sum of "
+                "max(Z1, Z2) over the S6-orbit of row k's representative",
+                Eq(MaxOf(*xs), sympy.Add(*[Rational(coef) * sym(name) for name, coef, _ in TABLE])),
+                {sym(name): text for name, _, text in TABLE},
+            ),
+            Step(
+                "count",
+                "The orbits: every permutation of x1..x6 applied to each representative, distinct terms kept",
+                (),
+                {**{f"|orbit({name})|": size for name, size in sizes.items()}, "terms": len(ts)},
+            ),
+            Step(
+                "assembly",
+                "Layer 1: the pairwise differences and the sum, so that every quantity is written "
+                "equivariantly",
+                (
+                    Eq(MaxOf(a, b), (a + b) / 2 + (Relu(a - b) + Relu(b - a)) / 2),
+                    Eq(x_i, s / 6 + Sum(Relu(x_i - x_j) - Relu(x_j - x_i), (j, 1, 6)) / 6),
+                    Eq(s, sympy.Add(*xs)),
+                ),
+                {"units": net.layers[0].units},
+            ),
+            Step(
+                "assembly",
+                "Layer 2: one unit per term; a term that a permutation maps onto itself with Z1 and Z2 "
+                "exchanged gets two; the remaining linear part L = P - N (P, N >= 0) gets relu(P), relu(N)",
+                (
+                    Eq(MaxOf(Z1, Z2), Z2 + Relu(Z1 - Z2)),
+                    Eq(MaxOf(Z1, Z2), (Z1 + Z2) / 2 + (Relu(Z1 - Z2) + Relu(Z2 - Z1)) / 2),
+                    Eq(L, Relu(P) - Relu(Q)),
+                ),
+                {"split orbits": ", ".join(split), "units": net.layers[1].units},
+            ),
+            Step(
+                "assembly",
+                "Output: the signed sum with each orbit's coefficient (hidden rows scaled to integers; k > 0)"
+                "",
+                Eq(Relu(k * z), k * Relu(z)),
+                {"architecture": net.architecture},
+            ),
+            Step(
+                "derived",
+                "Symmetry: every permutation of the inputs maps the units of each layer onto themselves, "
+                "so it suffices to certify on the chamber x1 >= ... >= x6",
+                Eq(net_of(sigma * x), net_of(x)),
+                {"symmetric in": "x1, x2, x3, x4, x5, x6"},
+            ),
+        ]
     return Construction("max6", net, PWL.from_expr(TARGET, N), None, steps, symmetric_in=[list(range(N))])
 
 
