@@ -25,7 +25,7 @@ from flint import fmpq, fmpq_mat
 from .errors import InputError
 from .expr import branch_form, branches, canonical
 from .network import Network
-from .numbers import load_json, load_json_file, primitive_int_row, primitive_row, to_fmpq
+from .numbers import int_texts, load_json, load_json_file, primitive_int_row, primitive_row, to_fmpq
 from .pwl import PWL, segments
 
 __all__ = [
@@ -271,6 +271,11 @@ class _Net:
         bits = []
         for Wb, mask in self.layers:
             Z = (Wb * X).entries()
+            if m == 1:  # at a point: the sign decides
+                keep = [not relu or z > 0 for z, relu in zip(Z, mask)]
+                bits += ["1" if on else "0" for on, relu in zip(keep, mask) if relu]
+                X = fmpq_mat(len(mask) + 1, 1, [z if on else 0 for z, on in zip(Z, keep)] + ones)
+                continue
             keep = []
             for j, relu in enumerate(mask):
                 on = not relu or _positive(Z[j * m : (j + 1) * m])
@@ -489,8 +494,14 @@ class _Checker:
     def region_rows(self, i: int, label: list) -> tuple[list[Row], list[Form], list[Form] | None]:
         """``Semantics.region`` of region i's label, kept: a neighbour's facet check reuses its rows."""
         if i not in self.rows_of:
-            self.rows_of[i] = self.sem.region(label)
-        return self.rows_of[i]
+            rows, net_forms, target_forms = self.sem.region(label)
+            self.rows_of[i] = (rows, net_forms, target_forms, _row_matrix(rows, self.n))
+        return self.rows_of[i][:3]
+
+    def slacks(self, i: int, points: Sequence[Sequence[fmpq]], ones: Sequence[int]) -> list[list[fmpq]]:
+        """``b - a.p`` (one) or ``-a.p`` (zero) for every row of region i (``region_rows`` first) and
+        point p, as ``_at`` gives them."""
+        return _at(self.rows_of[i][3], points, ones)
 
     def check_region(self, i: int, reg: dict, keys: list[str]) -> None:
         where = f"region {i + 1}"
@@ -511,7 +522,9 @@ class _Checker:
         redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
         listed = [r for r in rows if r not in self.domain and r in facets]
         points = [self.point(facets[r].get("point"), f"{where} facet") for r in listed]
-        S = _slacks(rows, [x, *points])  # S[j][k]: at point j (0: the witness), row k
+        S = self.slacks(
+            i, [x, *points], [1] * (1 + len(points))
+        )  # S[j][k]: at point j (0: the witness), row k
         if not all(v > 0 for v in S[0]):
             raise _Reject(f"{where}: the witness point is not strictly inside the region")
         if target_forms is None:  # pieces: the region lies in the piece it names
@@ -570,8 +583,7 @@ class _Checker:
             except (ValueError, IndexError):  # not a label of this network and target
                 rows = None
             if rows is not None:
-                S = _slacks(rows, [p])[0]
-                D = _slacks([(c, 0) for c, _ in rows], [list(a)])[0]  # -(c . a): > 0 when a points out
+                S, D = self.slacks(q, [p, list(a)], [1, 0])  # D: -(c . a), > 0 when a points out of c
                 if all(s > 0 or (s == 0 and d > 0) for s, d in zip(S, D)):
                     return
         if label_key(self.sem.label(p, [list(a)])) != keys[q]:
@@ -615,6 +627,9 @@ class _Checker:
     def row(self, f: Any, where: str) -> Row:
         if not isinstance(f, dict) or not isinstance(f.get("a"), list) or len(f["a"]) != self.n:
             raise InputError(f"certificate {where}: a row needs 'a' with {self.n} entries and 'b'")
+        ints = int_texts([*f["a"], f.get("b")])  # the usual case: integers, parsed fast
+        if ints is not None:
+            return primitive_int_row(ints[:-1], ints[-1])
         return primitive_row([to_fmpq(v, where) for v in f["a"]], to_fmpq(f.get("b"), where))
 
 
@@ -769,13 +784,19 @@ def _piece_key(p: Any) -> tuple:
     return frozenset(p.rows), tuple(map(str, p.W.entries())), tuple(map(str, p.c.entries()))
 
 
-def _slacks(rows: Sequence[Row], points: Sequence[Sequence[fmpq]]) -> list[list[fmpq]]:
-    """``b - a.p`` for every point and row (one exact matrix product), point by point."""
-    if not rows:
+def _row_matrix(rows: Sequence[Row], n: int) -> fmpq_mat:
+    """The rows ``a.x <= b`` as the matrix ``[-a | b]`` (one row each)."""
+    return fmpq_mat(len(rows), n + 1, [v for a, b in rows for v in (*(-c for c in a), b)])
+
+
+def _at(R: fmpq_mat, points: Sequence[Sequence[fmpq]], ones: Sequence[int]) -> list[list[fmpq]]:
+    """``R [p; one]`` for every point p (one exact matrix product), point by point: with one = 1 the
+    slacks ``b - a.p``, with one = 0 the directional ``-a.p``."""
+    k = len(points)
+    if R.nrows() == 0:
         return [[] for _ in points]
-    n, k = len(rows[0][0]), len(points)
-    R = fmpq_mat(len(rows), n + 1, [v for a, b in rows for v in (*(-c for c in a), b)])
-    X = fmpq_mat(n + 1, k, [p[i] for i in range(n) for p in points] + [1] * k)
+    n = R.ncols() - 1
+    X = fmpq_mat(n + 1, k, [p[i] for i in range(n) for p in points] + list(ones))
     S = (R * X).entries()
     return [S[t::k] for t in range(k)]
 

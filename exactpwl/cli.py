@@ -109,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--list", action="store_true", help="list the methods, one line each")
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
     co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
+    co.add_argument(
+        "--certificate",
+        metavar="FILE",
+        help="with --certify: write the certificate (docs/certificate.md) when the claim holds",
+    )
     co.add_argument("--json", action="store_true", help="print one JSON object")
     _latex_options(co, "the derivation and the network")
 
@@ -460,8 +465,8 @@ def _cmd_construct(args: argparse.Namespace) -> int:
 
     available = methods()
     if args.list:
-        if args.target or args.method or args.output or args.certify:
-            raise InputError("usage: --list takes no TARGET, --method, -o or --certify")
+        if args.target or args.method or args.output or args.certify or args.certificate:
+            raise InputError("usage: --list takes no TARGET, --method, -o, --certify or --certificate")
         if args.json:
             print(json.dumps({"methods": {name: available[name].summary for name in sorted(available)}}))
             return EXIT_OK
@@ -478,6 +483,9 @@ def _cmd_construct(args: argparse.Namespace) -> int:
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
     _writable(args.output, "-o")
     _writable(args.latex, "--latex")
+    if args.certificate and not args.certify:
+        raise InputError("--certificate: only with --certify")
+    _writable(args.certificate, "--certificate")
     c = available[args.method].build(load_json_file(args.target))
     if args.latex:
         from .latex import latex
@@ -526,11 +534,19 @@ def _cmd_construct(args: argparse.Namespace) -> int:
                 f"({', '.join(map(format_number, cx.network))}), the target "
                 f"({', '.join(map(format_number, cx.target))})"
             )
+    if args.certificate:
+        if isinstance(c, DataConstruction):
+            raise InputError("--certificate: a data construction is checked point by point; there is none")
+        if v.holds:
+            text = json.dumps(v.certificate()) + "\n"
+            _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
     if out is not None:
         out["certified"] = summary
         print(json.dumps(out))
     else:
         print(f"certified: {line}")
+        if args.certificate and v.holds:
+            print(f"certificate: {args.certificate}")
     return EXIT_OK if v.holds else EXIT_REFUTED
 
 

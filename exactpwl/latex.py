@@ -746,7 +746,12 @@ def certificate(data: dict, path: str | None = None, **settings: Any) -> str:
     target = PWL.from_dict(data["target"], "certificate, target")
     dom = as_domain(data.get("domain"), net.input_dim)
     p = LatexPrinter({"certificate_path": path, **settings})
-    blocks = p._theorem(net, target, dom, len(data["regions"]))
+    sym = None
+    if report.by_symmetry:  # the regions cover the chamber of the (checked) blocks
+        from types import SimpleNamespace
+
+        sym = SimpleNamespace(blocks=[[i - 1 for i in b] for b in data["symmetry"]["blocks"]])
+    blocks = p._theorem(net, target, dom, len(data["regions"]), sym)
     if p._settings["region_table"]:
         blocks += p._region_table(net, "N", dom)
     return p._render(blocks)

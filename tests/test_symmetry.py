@@ -524,3 +524,17 @@ def test_max6_is_s6_symmetric_unit_by_unit_and_computes_the_max():
     for perm in itertools.islice(itertools.permutations(range(6)), 0, 720, 97):
         x = grid(6, rng, 1)[0]
         assert net_value(net, moved(x, list(perm))) == net_value(net, x)
+
+
+def test_latex_says_the_chamber_and_the_symmetry():
+    from exactpwl.latex import certificate, latex
+
+    v = certify(MAX3, "max(x1, x2, x3)", symmetric_in=[[0, 1, 2]])
+    for text in (latex(v), certificate(v.certificate())):
+        assert r"x_{1} \ge x_{2} \ge x_{3}" in text and "invariant under every permutation" in text
+        assert f"has {v.regions} activation region" in text
+    # refuted because the target is not invariant: no region walk, the point and both values
+    w = certify(MAX3, "max(x1, x2, x3) + relu(x3 - x1 - 1)/100", symmetric_in=[[0, 1, 2]])
+    assert w.holds is False and w.symmetry.failed is not None
+    text = latex(w)
+    assert "Counterexample" in text and "not invariant under" in text
