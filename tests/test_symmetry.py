@@ -36,7 +36,9 @@ def fwd(layers, acts, x) -> list[Fraction]:
     or a list of names, one per unit."""
     h = [Fraction(v) for v in x]
     for (W, b), act in zip(layers, acts):
-        z = [sum((Fraction(w) * v for w, v in zip(row, h)), Fraction(0)) + Fraction(c) for row, c in zip(W, b)]
+        z = [
+            sum((Fraction(w) * v for w, v in zip(row, h)), Fraction(0)) + Fraction(c) for row, c in zip(W, b)
+        ]
         kinds = [act] * len(z) if isinstance(act, str) else act
         h = [max(v, Fraction(0)) if k == "relu" else v for v, k in zip(z, kinds)]
     return h
