@@ -426,6 +426,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
             print("\n".join(v.symmetry.text(v.regions)))
         else:
             print(f"holds: the network equals the target on every one of {v.regions} regions")
+            if "symmetry" in v.stats:  # --symmetric-in auto found none
+                print(f"  ({v.stats['symmetry']['note']})")
         if args.certificate:
             print(f"certificate: {args.certificate}")
     elif v.holds is None:

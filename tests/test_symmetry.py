@@ -502,6 +502,12 @@ def test_cli_certify_and_check_with_symmetry(tmp_path):
         "certify",
     )
     assert r.returncode == 0 and r.stdout.startswith("holds:"), r.stderr
+    # examples/max3.json: relu(x1), relu(-x1), relu(x2 - x1): no unit map swaps x1 and x2
+    r = run_cli("certify", "examples/max3.json", "--expr", "max(0, x1, x2)", "--symmetric-in", "auto")
+    assert (
+        r.returncode == 0
+        and r.stdout.splitlines()[1] == "  (no symmetry found; certified on the whole domain)"
+    )
     for bad in (
         ["--symmetric-in", "x1,y2"],
         ["--symmetric-in", "x1,x4"],
@@ -540,3 +546,17 @@ def test_latex_says_the_chamber_and_the_symmetry():
     assert w.holds is False and w.symmetry.failed is not None
     text = latex(w)
     assert "Counterexample" in text and "not invariant under" in text
+
+
+def test_construct_max5_certifies_its_chamber_and_writes_the_certificate(tmp_path):
+    cert = tmp_path / "max5.cert.json"
+    r = run_cli(
+        "construct", "examples/inputs/max5.json", "--method", "max5", "--certify", "--certificate", str(cert)
+    )
+    assert r.returncode == 0, r.stderr
+    # the identity's network is symmetric in (x1 x2) and (x3 x4): a quarter of R^5 is walked
+    assert "certified: holds on R^5 (" in r.stdout and "regions of the chamber x1 >= x2, x3 >= x4" in r.stdout
+    report = check_certificate(json.loads(cert.read_text()))
+    assert report.valid and report.by_symmetry
+    r = run_cli("construct", "examples/inputs/max5.json", "--method", "max5", "--certificate", str(cert))
+    assert r.returncode == 2 and "--certificate: only with --certify" in r.stderr
