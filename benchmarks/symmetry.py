@@ -113,7 +113,7 @@ def run(name: str, symmetric: bool, cap: int | None) -> dict:
 
 def table(rows: list[dict]) -> str:
     whole = {r["case"]: r for r in rows if r["mode"] == "whole"}
-    head = f"{'case':<5} {'net':<12} {'mode':<8} {'chamber':<24} {'regions':>9} {'certify s':>9} "
+    head = f"{'case':<5} {'net':<12} {'mode':<8} {'chamber':<34} {'regions':>9} {'certify s':>9} "
     head += f"{'cert s':>7} {'cert MB':>8} {'check s':>8} {'whole/sym':>9}"
     out = [head, "-" * len(head)]
     for r in rows:
@@ -124,7 +124,7 @@ def table(rows: list[dict]) -> str:
             ratio = f"{'>' if w['holds'] is None else ''}{w['certify_s'] / max(r['certify_s'], 1e-3):.1f}x"
         mb = f"{r['cert_bytes'] / 1e6:.2f}" if "cert_bytes" in r else "-"
         out.append(
-            f"{r['case']:<5} {r['architecture']:<12} {r['mode']:<8} {r['blocks']:<24} {regions:>9} "
+            f"{r['case']:<5} {r['architecture']:<12} {r['mode']:<8} {r['blocks']:<34} {regions:>9} "
             f"{r['certify_s']:>9.2f} {r.get('cert_s', '-'):>7} {mb:>8} {r.get('check_s', '-'):>8} {ratio:>9}"
         )
     return "\n".join(out)
