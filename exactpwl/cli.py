@@ -168,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("--json", action="store_true", help="print one JSON object")
     rf.add_argument("-o", "--output", metavar="WITNESS.json", help="write the report and the witness files")
     _progress_flags(rf)
+    _latex_options(rf, "the counterexample and its witness (or what was checked)")
 
     k = sub.add_parser("check", help="re-verify a certificate independently")
     k.add_argument("certificate", help="certificate JSON file (exactpwl.certificate)")
@@ -723,6 +724,7 @@ def _cmd_refute(args: argparse.Namespace) -> int:
 
     if args.budget is not None and args.budget < 1:
         raise InputError("--budget: must be at least 1")
+    _writable(args.latex, "--latex")
     c = load_conjecture(args.file)
 
     try:
@@ -739,6 +741,10 @@ def _cmd_refute(args: argparse.Namespace) -> int:
     except ClaimError as exc:
         raise InputError(f"{where(c.path, exc.error)}: {exc}") from None
     written = r.save(args.output) if args.output else []
+    if args.latex:
+        from .latex import latex
+
+        _latex_file(args, args.latex, "--latex", latex(r))
     if args.json:
         print(json.dumps(r.to_json()))
     else:

@@ -454,6 +454,9 @@ class LatexPrinter(_SympyLatexPrinter):
         ]
 
     def _print_Verdict(self, v: Any) -> str:
+        return self._render(self._verdict_blocks(v))
+
+    def _verdict_blocks(self, v: Any) -> list:
         net, t = v.network, v.target
         dom = as_domain(v.domain_spec, net.input_dim)
         where = _M(self.domain_latex(dom, net.input_dim))
@@ -461,17 +464,15 @@ class LatexPrinter(_SympyLatexPrinter):
             blocks = self._theorem(net, t, dom, v.regions, v.symmetry)
             if self._settings["region_table"]:
                 blocks += self._region_table(net, "N", dom)
-            return self._render(blocks)
+            return blocks
         if v.holds is None:
-            return self._render(
-                [
-                    self._para(
-                        f"Undecided: a cap was reached after {v.regions} regions on ",
-                        where,
-                        "; nothing is claimed.",
-                    )
-                ]
-            )
+            return [
+                self._para(
+                    f"Undecided: a cap was reached after {v.regions} regions on ",
+                    where,
+                    "; nothing is claimed.",
+                )
+            ]
         cx = v.counterexample
         if v.graph is None:  # refuted by symmetry: one side is not invariant (exactpwl.symmetry)
             return self._render(
@@ -523,7 +524,7 @@ class LatexPrinter(_SympyLatexPrinter):
             *self._network_blocks(net),
             *self._target_blocks(t),
         ]
-        return self._render(blocks)
+        return blocks
 
     # ------------------------------------------------------------------ constructions
     def _print_Step(self, s: Any) -> str:
@@ -575,35 +576,10 @@ class LatexPrinter(_SympyLatexPrinter):
         n = s.input_dim
         where = _M(self.domain_latex(s.domain, n))
         if not s.representable:
-            w = s.witness
-            a = _M(self._print(list(w.normal)))
             blocks = [
                 ("heading", "No network with one hidden layer"),
-                self._para(
-                    "No network with one hidden layer equals f on ",
-                    where,
-                    " (R7): across the hyperplane ",
-                    _M(self._row_eq(w.normal, w.offset)),
-                    " the gradient jump is not constant.",
-                ),
-                self._para(
-                    "With ",
-                    _M("a = "),
-                    a,
-                    " and ",
-                    _M(f"e = {self._number(w.epsilon)}"),
-                    ", the second difference ",
-                    _M("f(p + e a) + f(p - e a) - 2 f(p)"),
-                    " is",
-                ),
-                (
-                    "eq",
-                    [
-                        f"{self._print(_scalar(d))} & \\text{{at }} p = {self._print(list(p))}"
-                        for d, p in zip(w.second_differences, w.points)
-                    ],
-                ),
-                self._para("where a network with one hidden layer has equal values."),
+                self._para("No network with one hidden layer equals f on ", where, " (R7): "),
+                *self._r7_blocks(s.witness),
             ]
             return self._render(blocks)
         k = len(s.kinks)
@@ -637,11 +613,127 @@ class LatexPrinter(_SympyLatexPrinter):
         blocks.append(self._para("Certified equal to f on ", where, f" ({s.certified_regions} regions)."))
         return self._render(blocks)
 
+    # ------------------------------------------------------------------ conjectures
+    def _print_Refutation(self, r: Any) -> str:
+        """A refuted claim (the first counterexample in size order, or a shrunk one, and its
+        witness) or what was checked without one: the finite space exhausted, or a budget."""
+        claim = r.claim or "the claim"
+        blocks: list = [("heading", "Counterexample" if r.refuted else "Search for a counterexample")]
+        blocks.append(self._para(f"Claim: {claim}."))
+        blocks.append(self._para(f"Space: {r.space}" + (f" ({self._size(r)})." if self._size(r) else ".")))
+        if r.refuted:
+            found = (
+                f"The counterexample below was found after {r.tried} random objects and shrunk by hypothesis."
+                if r.mode == "random"
+                else f"The counterexample below is object {r.index} of the space, the first in size order."
+            )
+            blocks.append(self._para(found))
+            blocks += self._object_blocks(r.counterexample)
+            if r.witness is not None:
+                blocks += [("step", "Witness."), *self._object_blocks(r.witness)]
+            elif r.message:
+                blocks.append(self._para(r.message))
+            return self._render(blocks)
+        if r.exhausted:
+            said = f"The claim holds for all {r.tried} objects of the space; nothing is claimed beyond it."
+        elif r.mode == "random":
+            said = f"No counterexample among {r.tried} random objects; nothing is claimed about the others."
+        else:
+            said = f"No counterexample among the first {r.tried} objects; nothing is claimed about the rest."
+        blocks.append(self._para(said))
+        if r.undecided:
+            blocks.append(self._para(f"{r.undecided} objects were undecided (a cap inside the claim)."))
+        return self._render(blocks)
+
+    @staticmethod
+    def _size(r: Any) -> str:
+        if r.mode == "random":
+            return f"random objects from seed {r.seed}"
+        if r.space_size is None:
+            return ""
+        if r.full_size is not None and r.full_size != r.space_size:
+            return f"{r.space_size:,} objects, {r.full_size:,} before removing symmetries"
+        return f"{r.space_size:,} objects"
+
+    def _object_blocks(self, obj: Any, name: str = "") -> list:
+        """A counterexample or witness of ``refute``: networks, targets, verdicts, R7 witnesses,
+        refusals, exact numbers and vectors, and dictionaries of them."""
+        from .construct import Refusal
+        from .pwl import PWL
+        from .verdict import Verdict
+
+        label = f"{name}: " if name else ""
+        if isinstance(obj, Network):
+            return self._network_blocks(obj)
+        if isinstance(obj, PWL):
+            return self._target_blocks(obj)
+        if isinstance(obj, Verdict):
+            return self._verdict_blocks(obj)
+        if all(hasattr(obj, a) for a in ("normal", "offset", "second_differences")):
+            return [self._para("No network with one hidden layer equals f (R7): "), *self._r7_blocks(obj)]
+        if isinstance(obj, Refusal):
+            head = [self._para(label + str(obj).split(":")[0] + " refuses.")]
+            return head + (
+                self._object_blocks(obj.witness) if obj.witness is not None else [self._para(str(obj))]
+            )
+        if isinstance(obj, dict):
+            simple = {k: v for k, v in obj.items() if _exact(v)}
+            lines = [
+                rf"\text{{{_text_escape(str(k))}}} &= {self._print(_exact_value(v))}"
+                for k, v in simple.items()
+            ]
+            blocks: list = [("eq", lines)] if lines else []
+            for k, v in obj.items():
+                if k not in simple:
+                    blocks += [self._para(f"{k}:"), *self._object_blocks(v)]
+            return blocks
+        if _exact(obj):
+            return [("eq", [rf"&{self._print(_exact_value(obj))}"])]
+        text = obj.text() if callable(getattr(obj, "text", None)) else str(obj)
+        return [self._para(label + text)]
+
+    def _r7_blocks(self, w: Any) -> list:
+        """R7's witness: two points of one hyperplane where the second differences differ."""
+        return [
+            self._para(
+                "across the hyperplane ",
+                _M(self._row_eq(w.normal, w.offset)),
+                " the gradient jump is not constant. With ",
+                _M("a = " + self._print(list(w.normal))),
+                " and ",
+                _M(f"e = {self._number(w.epsilon)}"),
+                ", the second difference ",
+                _M("f(p + e a) + f(p - e a) - 2 f(p)"),
+                " is",
+            ),
+            (
+                "eq",
+                [
+                    f"{self._print(_scalar(d))} & \\text{{at }} p = {self._print(list(p))}"
+                    for d, p in zip(w.second_differences, w.points)
+                ],
+            ),
+            self._para("where a network with one hidden layer has equal values."),
+        ]
+
     def _row_eq(self, a: Sequence[int], b: Any) -> str:
         return f"{self._print(affine(a))} = {self._number(b)}"
 
 
 # ---------------------------------------------------------------------- helpers
+def _exact(v: Any) -> bool:
+    """A number, or a (nested) list of numbers: printed as math."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int) or _is_number(v):
+        return True
+    return isinstance(v, (list, tuple)) and len(v) > 0 and all(_exact(u) for u in v)
+
+
+def _exact_value(v: Any) -> Any:
+    return list(map(_exact_value, v)) if isinstance(v, (list, tuple)) else v
+
+
 def _scalar(v: Sequence[Any]) -> Any:
     return v[0] if len(v) == 1 else list(v)
 

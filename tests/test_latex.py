@@ -423,3 +423,36 @@ def test_example_tex_compiles(tmp_path, path):
     }[path.stem]
     for needle in want:
         assert needle in text, (needle, text[:2000])
+
+
+@needs_tex
+def test_cli_latex_on_refute(cli, tmp_path):
+    """R7's counterexample max(0, x1, x2) typeset with its witness: with a = (1, 0), e = 1 the
+    second difference f(p + e a) + f(p - e a) - 2 f(p) is 1 + 1 - 2*1 = 0 at p = (0, 1) and
+    1 + 0 - 2*0 = 1 at p = (0, -1), by hand; object 27 + 702 + 1 (one form, two forms, then the
+    first with three).  A claim that holds says the space was exhausted, and only that."""
+    out = tmp_path / "r.tex"
+    r = cli("refute", "examples/conjectures/one_hidden_layer_r2.py", "--latex", str(out), "--standalone")
+    assert r.returncode == 1, r.stderr
+    text = " ".join(compile_pdf(tmp_path, out.read_text(), "r").split())
+    assert "object 730 of the space" in text and "max (0, x1 , x2 )" in text
+    assert "across the hyperplane x1 = 0" in text
+    assert "0 at p = (0, 1)" in text.replace("0at", "0 at") and "1 at p = (0, −1)" in text.replace(
+        "1at", "1 at"
+    )
+    claim = tmp_path / "true.py"
+    claim.write_text(
+        "from exactpwl.conjecture import vectors\nspace = vectors(2, [0, 1])\n"
+        'def claim(v):\n    """a sum of two bits is at most 2"""\n    return sum(v) <= 2\n'
+    )
+    r = cli("refute", str(claim), "--latex", str(out), "--standalone")
+    assert r.returncode == 0, r.stderr
+    text = " ".join(compile_pdf(tmp_path, out.read_text(), "r").split())
+    assert "Claim: a sum of two bits is at most 2." in text
+    assert "The claim holds for all 4 objects of the space; nothing is claimed beyond it." in text
+    from exactpwl.conjecture import refute, vectors
+
+    nb = refute(lambda v: sum(v) <= 1, vectors(2, [0, 1]))._repr_latex_()  # (1, 1) is object 4
+    assert nb.startswith("$$") and "object 4 of the space" in nb and r"\paragraph" not in nb
+    bad = cli("refute", str(claim), "--latex", str(tmp_path / "no" / "r.tex"))
+    assert bad.returncode == 2 and "--latex" in bad.stderr

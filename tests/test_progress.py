@@ -60,12 +60,13 @@ def test_off_a_terminal_progress_is_shown_only_when_asked(flags, shown):
 
 @pytest.mark.parametrize("flags, shown", [([], True), (["--quiet"], False)], ids=["terminal", "quiet"])
 def test_on_a_terminal_progress_is_shown_unless_quiet(flags, shown, tmp_path):
-    # a network slow enough (about a second) to pass the display's half-second delay
+    # a network slow enough for the walk (about a second) to pass the display's half-second delay;
+    # the subdivision kernel, the default on a box, is done before the display would start
     net = tmp_path / "net.json"
     _random_network(3, [10, 10], seed=1).save(net)
     master, slave = pty.openpty()
     try:
-        r = _run(["regions", str(net), "--box", "-5", "5", *flags], slave)
+        r = _run(["regions", str(net), "--box", "-5", "5", "--kernel", "walk", *flags], slave)
         os.close(slave)
         out = _read_all(master)
     finally:

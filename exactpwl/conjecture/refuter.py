@@ -122,6 +122,12 @@ class Refutation:
     def __bool__(self) -> bool:
         return self.refuted
 
+    def _repr_latex_(self) -> str:
+        """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
+        from ..latex import notebook
+
+        return notebook(self)
+
     def to_json(self) -> dict:
         """The FORMATS.md ``refute`` object (plus what was searched, and how)."""
         return {
