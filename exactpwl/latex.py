@@ -475,22 +475,20 @@ class LatexPrinter(_SympyLatexPrinter):
             ]
         cx = v.counterexample
         if v.graph is None:  # refuted by symmetry: one side is not invariant (exactpwl.symmetry)
-            return self._render(
-                [
-                    ("heading", "Counterexample"),
-                    self._para(v.symmetry.failed_text() + ". So N and f differ at a point:"),
-                    (
-                        "eq",
-                        [
-                            f"x &= {self._print(list(cx.x))}",
-                            f"N(x) &= {self._print(_scalar(cx.network))}",
-                            f"f(x) &= {self._print(_scalar(cx.target))}",
-                        ],
-                    ),
-                    *self._network_blocks(net),
-                    *self._target_blocks(t),
-                ]
-            )
+            return [
+                ("heading", "Counterexample"),
+                self._para(v.symmetry.failed_text() + ". So N and f differ at a point:"),
+                (
+                    "eq",
+                    [
+                        f"x &= {self._print(list(cx.x))}",
+                        f"N(x) &= {self._print(_scalar(cx.network))}",
+                        f"f(x) &= {self._print(_scalar(cx.target))}",
+                    ],
+                ),
+                *self._network_blocks(net),
+                *self._target_blocks(t),
+            ]
         region = v.graph[v.graph.stopped_at]
         Wn, cn = net.affine_map(net.pattern_perturbed(list(cx.x)))
         Wt, ct = _target_map(v, region, Wn, cn)
