@@ -45,6 +45,7 @@ Run from the repository root::
     python benchmarks/certify.py --quick           # 2-8-8-1, 2-16-16-1 and max of 4 (smoke run)
     python benchmarks/certify.py --nets 2-8-8-1 --max 4 --groups a c --timeout 60
     python benchmarks/certify.py --quick --json    # one JSON object per line on stdout
+    python benchmarks/certify.py --symmetry        # max of 4..6, chamber vs whole space (symmetry.py)
 """
 
 from __future__ import annotations
@@ -547,8 +548,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--one", nargs=2, metavar=("TOOL", "CASE"), help="internal: run exactpwl or z3 on one case here"
     )
+    ap.add_argument(
+        "--symmetry",
+        action="store_true",
+        help="instead: max of 4, 5, 6 with and without symmetry (benchmarks/symmetry.py)",
+    )
     args = ap.parse_args(argv)
 
+    if args.symmetry:  # issue 14: the chamber against the whole space
+        import symmetry
+
+        return symmetry.main(["--json"] if args.json else [])
     if args.one:
         tool, name = args.one
         if tool not in ("exactpwl", "z3"):

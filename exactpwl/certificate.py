@@ -21,7 +21,7 @@ from . import lp
 from .check import VERSION, Semantics, label_key
 from .errors import InputError
 from .numbers import format_number, primitive_row
-from .polyhedron import describe
+from .polyhedron import describe, redundancy_certificates
 from .region_graph import Region, RegionGraph
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ FORMAT = "exactpwl.certificate"
 def write(v: Verdict) -> dict:
     """The certificate of a verdict that holds: one region per label met by the walk."""
     g = v.graph
-    dom_rows = list(g.domain.rows) if g.domain is not None else []
+    dom_rows = list(g.domain.rows) if g.domain is not None else []  # with symmetry: the chamber's too
+    claimed = v.symmetry.domain if v.symmetry is not None else g.domain  # the domain of the claim
     sem = Semantics(v.network, v.target, dom_rows)
     labels: dict[str, list] = {}
     walked: dict[str, list[Region]] = {}
@@ -53,14 +54,16 @@ def write(v: Verdict) -> dict:
         "network": v.network.to_dict(),
         "target": v.target.data,
         "domain": None
-        if g.domain is None
-        else {"A": [list(map(str, a)) for a, _ in dom_rows], "b": [str(b) for _, b in dom_rows]},
+        if claimed is None
+        else {"A": [list(map(str, a)) for a, _ in claimed.rows], "b": [str(b) for _, b in claimed.rows]},
         "regions": [
             _region(sem, label, walked[key], g, index, number, set(dom_rows)) for key, label in labels.items()
         ],
     }
     if v.target.pieces is not None:
         cert["pairs"] = v.pairs
+    if v.symmetry is not None:
+        cert["symmetry"] = v.symmetry.certificate()
     return cert
 
 
@@ -100,6 +103,8 @@ def _region(
         points = {rows[k]: p for k, p in zip(desc.facets, desc.facet_points)}
     facet_rows = list(points)
     position = {r: i for i, r in enumerate(rows)}
+    implied = [r for r in rows if r not in domain and points.get(r) is None]
+    proofs = dict(zip(implied, redundancy_certificates(facet_rows, implied, sem.n)))
     facets, redundant = [], []
     for r in rows:
         if r in domain:
@@ -115,14 +120,11 @@ def _region(
                 across[r] = index[key]
             entry.update(neighbour=across[r], point=[format_number(v) for v in points[r]])
             facets.append(entry)
-        else:
-            sub = [f for f in facet_rows if f != r] + [r]
-            y = lp.redundancy_certificate(sub, len(sub) - 1)
-            if y is None:  # cannot happen: a row that is not a facet is implied by the facets
-                raise AssertionError(
-                    f"certificate: row {r} of {label_key(label)} is neither a facet nor redundant"
-                )
-            entry["multipliers"] = [[position[sub[j]], format_number(val)] for j, val in sorted(y.items())]
+        else:  # implied by the facets (a row that is not a facet is)
+            y = proofs[r]
+            entry["multipliers"] = sorted(
+                [position[facet_rows[j]], format_number(val)] for j, val in y.items()
+            )
             redundant.append(entry)
     out = {
         "pattern": label[0],

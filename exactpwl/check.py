@@ -23,12 +23,24 @@ from typing import Any
 from flint import fmpq, fmpq_mat
 
 from .errors import InputError
-from .expr import branch_form, branches
+from .expr import branch_form, branches, canonical
 from .network import Network
-from .numbers import load_json, load_json_file, primitive_row, to_fmpq
+from .numbers import int_texts, load_json, load_json_file, primitive_int_row, primitive_row, to_fmpq
 from .pwl import PWL, segments
 
-__all__ = ["CheckReport", "Semantics", "check_certificate", "label_key"]
+__all__ = [
+    "CheckReport",
+    "Semantics",
+    "check_certificate",
+    "label_key",
+    "read_blocks",
+    "generators",
+    "chamber_rows",
+    "cycle_text",
+    "moved_row",
+    "unit_map_error",
+    "same_definition",
+]
 
 VERSION = 2
 Row = tuple[tuple[int, ...], int]  # a.x <= b, primitive integers
@@ -42,6 +54,7 @@ class CheckReport:
     valid: bool
     regions: int
     reason: str | None = None
+    by_symmetry: bool = False  # the regions cover a chamber; the rest of the domain follows by symmetry
 
 
 class _Reject(Exception):
@@ -65,10 +78,11 @@ def check_certificate(cert: Any) -> CheckReport:
     regions = data.get("regions") if isinstance(data, dict) else None
     count = len(regions) if isinstance(regions, list) else 0
     try:
-        _Checker(data).run()
+        checker = _Checker(data)
+        checker.run()
     except _Reject as r:
         return CheckReport(False, count, str(r))
-    return CheckReport(True, count)
+    return CheckReport(True, count, by_symmetry=checker.symmetry is not None)
 
 
 def _read(cert: Any) -> dict:
@@ -106,10 +120,10 @@ class Semantics:
 
     def __init__(self, net: Network, target: PWL, domain: Sequence[Row]):
         self.n = net.input_dim
-        self.net = _layers(net)
+        self.net = _Net(net)
         self.target = target
         self.domain = list(domain)
-        self.tnet = _layers(target.network) if target.kind == "network" else None
+        self.tnet = _Net(target.network) if target.kind == "network" else None
         self.kinks, self.lines = segments(target.breakpoints) if target.kind == "breakpoints" else ([], [])
         self.cuts = target.cuts
 
@@ -119,16 +133,16 @@ class Semantics:
         if t.kind == "expr":
             selection: Any = [branches(e, cols) for e in t.exprs]
         elif t.kind == "network":
-            selection = _pattern(self.tnet, cols, self.n)
+            selection = self.tnet.pattern(cols)
         elif t.kind == "breakpoints":  # the number of kinks k with x > k: the segment
             selection = sum(_positive(_along(((1,), k), cols)) for k in self.kinks)
         else:  # pieces, triangulation: the side of every hyperplane (1: a.x > b)
             selection = "".join("1" if _positive(_along(r, cols)) else "0" for r in self.cuts)
-        return [_pattern(self.net, cols, self.n), selection]
+        return [self.net.pattern(cols), selection]
 
     def region(self, label: list) -> tuple[list[Row], list[Form], list[Form] | None]:
         pattern, selection = label
-        rows, net_forms = _pattern_rows(self.net, pattern, self.n)
+        rows, net_forms = self.net.rows(pattern)
         more, target_forms = self._selected(selection)
         rows |= more | set(self.domain)
         return sorted(r for r in rows if any(r[0]) or r[1] < 0), net_forms, target_forms
@@ -143,7 +157,7 @@ class Semantics:
                 rows.update(primitive_row(f[:n], -f[n]) for f in conds)
             return rows, forms
         if t.kind == "network":
-            return _pattern_rows(self.tnet, selection, n)
+            return self.tnet.rows(selection)
         if t.kind == "breakpoints":  # segment s: kink s-1 <= x <= kink s
             s, rows = selection, set()
             if s > 0:
@@ -206,14 +220,6 @@ class Semantics:
         return rows, diff, x
 
 
-def _layers(net: Network) -> list[tuple[fmpq_mat, tuple[bool, ...]]]:
-    """Each layer as ``[W | b]`` (exact) with its ReLU mask."""
-    return [
-        (fmpq_mat([[*L.weights.tolist()[j], L.biases[j, 0]] for j in range(L.units)]), L.relu)
-        for L in net.layers
-    ]
-
-
 def _positive(v: Sequence[fmpq]) -> bool:
     """Lexicographically > 0: the first non-zero entry is positive."""
     for u in v:
@@ -229,43 +235,105 @@ def _along(row: Row, cols: list[list[fmpq]]) -> list[fmpq]:
     return [dots[0] - b, *dots[1:]]
 
 
-def _pattern(layers: list, cols: list[list[fmpq]], n: int) -> str:
-    """Activation pattern at x + t d1 + t^2 d2 ... (cols = [x, d1, ...]), layer after layer."""
-    m = len(cols)
-    ones = [1] + [0] * (m - 1)  # multiplies the bias column
-    X = fmpq_mat(n + 1, m, [c[i] for i in range(n) for c in cols] + ones)
-    bits = []
-    for Wb, mask in layers:
-        Z = (Wb * X).entries()
-        keep = []
-        for j, relu in enumerate(mask):
-            on = not relu or _positive(Z[j * m : (j + 1) * m])
-            keep.append(on)
-            if relu:
-                bits.append("1" if on else "0")
-        X = fmpq_mat(len(mask) + 1, m, [v if keep[i // m] else 0 for i, v in enumerate(Z)] + ones)
-    return "".join(bits)
+class _Net:
+    """A network's layers as exact ``[W | b]`` with their ReLU masks: its pattern at a point, and
+    the rows and output forms of a pattern.
 
+    A layer's pre-activations, as affine functions of x, depend only on the states of the earlier
+    layers, so they are kept per prefix of the pattern (the regions of a certificate share them).
+    """
 
-def _pattern_rows(layers: list, pattern: str, n: int) -> tuple[set[Row], list[Form]]:
-    """Rows of a pattern (active unit: z >= 0; inactive: z <= 0) and the outputs' affine forms."""
-    # M: the current layer's values as affine functions [A | c] of x, plus the row [0 | 1]
-    M = fmpq_mat(n + 1, n + 1)
-    for i in range(n + 1):
-        M[i, i] = 1
-    rows, t, w = set(), 0, n + 1
-    for Wb, mask in layers:
-        ent = (Wb * M).entries()
-        keep = []
+    def __init__(self, net: Network):
+        self.n = net.input_dim
+        self.layers = [
+            (fmpq_mat([[*row, L.biases[j, 0]] for j, row in enumerate(L.weights.tolist())]), L.relu)
+            for L in net.layers
+        ]
+        self.weights = [L.weights.entries() for L in net.layers]
+        w = self.n + 1
+        self.biases = [
+            fmpq_mat(
+                L.units, w, [L.biases[j, 0] if k == self.n else 0 for j in range(L.units) for k in range(w)]
+            )
+            for L in net.layers
+        ]
+        self.offsets, k = [], 0
+        for _, mask in self.layers:
+            self.offsets.append(k)
+            k += sum(mask)
+        self.cache: dict[tuple, tuple] = {}
+
+    def pattern(self, cols: list[list[fmpq]]) -> str:
+        """Activation pattern at x + t d1 + t^2 d2 ... (cols = [x, d1, ...]), layer after layer."""
+        m, n = len(cols), self.n
+        ones = [1] + [0] * (m - 1)  # multiplies the bias column
+        X = fmpq_mat(n + 1, m, [c[i] for i in range(n) for c in cols] + ones)
+        bits = []
+        for Wb, mask in self.layers:
+            Z = (Wb * X).entries()
+            if m == 1:  # at a point: the sign decides
+                keep = [not relu or z > 0 for z, relu in zip(Z, mask)]
+                bits += ["1" if on else "0" for on, relu in zip(keep, mask) if relu]
+                X = fmpq_mat(len(mask) + 1, 1, [z if on else 0 for z, on in zip(Z, keep)] + ones)
+                continue
+            keep = []
+            for j, relu in enumerate(mask):
+                on = not relu or _positive(Z[j * m : (j + 1) * m])
+                keep.append(on)
+                if relu:
+                    bits.append("1" if on else "0")
+            X = fmpq_mat(len(mask) + 1, m, [v if keep[i // m] else 0 for i, v in enumerate(Z)] + ones)
+        return "".join(bits)
+
+    def rows(self, pattern: str) -> tuple[set[Row], list[Form]]:
+        """Rows of a pattern (active unit: z >= 0; inactive: z <= 0) and the outputs' affine forms."""
+        rows: set[Row] = set()
+        Z = None  # the current layer's pre-activations [A | c]
+        last = len(self.layers) - 1
+        for depth, (Wb, mask) in enumerate(self.layers):
+            key = (depth, pattern[: self.offsets[depth]])
+            hit = self.cache.get(key) if depth < last else None
+            if hit is None:
+                Z = Wb if depth == 0 else self.pre(depth, Z, pattern)
+                hit = (Z, self.unit_rows(Z, mask))
+                if depth < last:
+                    if len(self.cache) >= 512:
+                        self.cache.clear()
+                    self.cache[key] = hit
+            Z, pairs = hit
+            at = self.offsets[depth]
+            rows.update(pair[bit == "1"] for pair, bit in zip(pairs, pattern[at : at + len(pairs)]))
+        on = self.states(last, pattern)
+        w = self.n + 1
+        return rows, [[Z[i, k] if on[i] else fmpq(0) for k in range(w)] for i in range(Z.nrows())]
+
+    def states(self, depth: int, pattern: str) -> list[bool]:
+        """Which units of a layer pass their value on: linear units and active ReLUs."""
+        bits = iter(pattern[self.offsets[depth] :])
+        return [not relu or next(bits) == "1" for relu in self.layers[depth][1]]
+
+    def pre(self, depth: int, Z: fmpq_mat, pattern: str) -> fmpq_mat:
+        """Layer ``depth``'s pre-activations from the previous layer's: inactive units pass 0."""
+        on = self.states(depth - 1, pattern)
+        up = len(on)
+        W = fmpq_mat(
+            self.layers[depth][0].nrows(),
+            up,
+            [v if on[k % up] else 0 for k, v in enumerate(self.weights[depth])],
+        )
+        return W * Z + self.biases[depth]
+
+    def unit_rows(self, Z: fmpq_mat, mask: Sequence[bool]) -> list[tuple[Row, Row]]:
+        """Per ReLU unit of a layer with pre-activations Z: its row when inactive, when active."""
+        n, w = self.n, self.n + 1
+        N, _ = Z.numer_denom()  # one positive denominator: the rows' half-spaces are N's
+        ints = [int(v) for v in N.entries()]
+        out = []
         for j, relu in enumerate(mask):
-            a, c = ent[j * w : j * w + n], ent[j * w + n]
-            on = not relu or pattern[t] == "1"
             if relu:
-                rows.add(primitive_row([-v for v in a], c) if on else primitive_row(a, -c))
-                t += 1
-            keep.append(on)
-        M = fmpq_mat(len(mask) + 1, w, [v if keep[i // w] else 0 for i, v in enumerate(ent)] + [0] * n + [1])
-    return rows, [[M[i, k] for k in range(w)] for i in range(M.nrows() - 1)]
+                a, c = ints[j * w : j * w + n], ints[j * w + n]
+                out.append((primitive_int_row(a, -c), primitive_int_row([-v for v in a], c)))
+        return out
 
 
 # ==================================================================== the checks
@@ -285,6 +353,7 @@ class _Checker:
                 raise InputError(f"certificate: missing {key!r}")
         if data["claim"] != "network == target on domain":
             raise InputError(f"certificate: unknown claim {data['claim']!r}")
+        self.data = data
         self.net = Network.from_dict(data["network"], "certificate network")
         # no polyhedra code here: overlapping simplices are caught by the pairs below instead
         self.target = PWL.from_dict(data["target"], "certificate target", validate=False)
@@ -292,12 +361,21 @@ class _Checker:
         if (self.target.input_dim, self.target.output_dim) != (self.n, self.net.output_dim):
             raise InputError("certificate: the target's input or output dimension differs from the network's")
         self.domain = self._domain(data["domain"])
+        self.user_domain = self.domain
+        self.symmetry = data.get("symmetry")
+        if self.symmetry is not None:  # the regions cover the chamber of the blocks in the domain
+            if not isinstance(self.symmetry, dict):
+                raise InputError("certificate: 'symmetry' must be an object")
+            self.blocks = read_blocks(self.symmetry.get("blocks"), self.n, "certificate symmetry")
+            self.domain = self.domain + [r for r in chamber_rows(self.blocks, self.n) if r not in self.domain]
         self.sem = Semantics(self.net, self.target, self.domain)
         if not isinstance(data["regions"], list) or not data["regions"]:
             raise InputError("certificate: 'regions' must be a non-empty list")
         if any(not isinstance(r, dict) for r in data["regions"]):
             raise InputError("certificate: every region must be an object")
         self.regions = data["regions"]
+        self.rows_of: dict[int, tuple] = {}  # region index -> Semantics.region of its label
+        self.shape: Any = None  # the shape of a label (all labels have it)
         self.pairs = data.get("pairs")
         if (self.target.pieces is None) != (self.pairs is None) or not isinstance(self.pairs or [], list):
             raise InputError("certificate: 'pairs' must be a list for pieces and triangulations, else absent")
@@ -339,6 +417,91 @@ class _Checker:
             self.check_region(i, reg, keys)
         if self.target.pieces is not None:
             self.check_pairs()
+        if self.symmetry is not None:
+            self.check_symmetry()
+
+    # ---------------------------------------------------------------- symmetry (docs/certificate.md)
+    def check_symmetry(self) -> None:
+        """Network, target and domain are invariant under the generators of every block's group."""
+        entries = self.symmetry.get("generators")
+        if not isinstance(entries, list) or any(not isinstance(e, dict) for e in entries):
+            raise InputError("certificate symmetry: 'generators' must be a list of objects")
+        needed = generators(self.blocks, self.n)
+        for k, image in enumerate(needed):
+            name = f"generator {cycle_text(image)}"
+            e = entries[k] if k < len(entries) else {}
+            if e.get("permutation") != [v + 1 for v in image]:
+                raise _Reject(f"symmetry: {name} is missing (the blocks need it as entry {k + 1})")
+            if {moved_row(r, image) for r in self.user_domain} != set(self.user_domain):
+                raise _Reject(f"symmetry: the domain is not invariant under {name}")
+            self.check_network_invariance(name, image, e.get("network"))
+            self.check_target_invariance(name, image, e.get("target"))
+        if len(entries) != len(needed):
+            raise _Reject(
+                f"symmetry: the blocks have {len(needed)} generators, the certificate lists {len(entries)}"
+            )
+
+    def check_network_invariance(self, name: str, image: list[int], proof: Any) -> None:
+        moved = self.net.permuted_inputs(image)
+        if isinstance(proof, dict) and "units" in proof:
+            why = unit_map_error(moved, self.net, proof["units"], proof.get("scales"))
+            if why:
+                raise _Reject(f"symmetry: {name} does not map the network onto itself ({why})")
+        elif isinstance(proof, dict) and "regions" in proof:
+            target = {"format": "exactpwl.pwl", "version": 1, "input_dim": self.n, "network": moved.to_dict()}
+            self.nested(f"symmetry: {name}, net(sigma x) == net(x)", self.data["network"], target, proof)
+        else:
+            raise _Reject(f"symmetry: {name}: no proof that the network is invariant")
+
+    def check_target_invariance(self, name: str, image: list[int], proof: Any) -> None:
+        moved = self.target.permuted(image)
+        if proof == "syntax":
+            if not same_definition(moved, self.target):
+                raise _Reject(f"symmetry: {name} does not map the target's definition onto itself")
+        elif isinstance(proof, dict) and "units" in proof and self.target.kind == "network":
+            why = unit_map_error(moved.network, self.target.network, proof["units"], proof.get("scales"))
+            if why:
+                raise _Reject(f"symmetry: {name} does not map the target network onto itself ({why})")
+        elif isinstance(proof, dict) and "regions" in proof:
+            # N == target (once), and N == target(sigma .): so target(sigma x) == target(x) on the domain
+            tnet, sym = self.symmetry.get("target_network"), self.symmetry
+            if not getattr(self, "target_network_checked", False):
+                base = {"regions": sym.get("target_regions"), "pairs": sym.get("target_pairs")}
+                self.nested("symmetry: the target network", tnet, self.data["target"], base)
+                self.target_network_checked = True
+            self.nested(f"symmetry: {name}, target(sigma x) == target(x)", tnet, moved.data, proof)
+        else:
+            raise _Reject(f"symmetry: {name}: no proof that the target is invariant")
+
+    def nested(self, what: str, network: Any, target: Any, proof: dict) -> None:
+        """Check the claim ``network == target`` on the certificate's domain from ``proof``'s regions."""
+        d = {
+            "format": "exactpwl.certificate",
+            "version": VERSION,
+            "claim": "network == target on domain",
+            "network": network,
+            "target": target,
+            "domain": self.data["domain"],
+            "regions": proof.get("regions"),
+        }
+        if proof.get("pairs") is not None:
+            d["pairs"] = proof["pairs"]
+        try:
+            _Checker(d).run()
+        except _Reject as r:
+            raise _Reject(f"{what}: {r}") from None
+
+    def region_rows(self, i: int, label: list) -> tuple[list[Row], list[Form], list[Form] | None]:
+        """``Semantics.region`` of region i's label, kept: a neighbour's facet check reuses its rows."""
+        if i not in self.rows_of:
+            rows, net_forms, target_forms = self.sem.region(label)
+            self.rows_of[i] = (rows, net_forms, target_forms, _row_matrix(rows, self.n))
+        return self.rows_of[i][:3]
+
+    def slacks(self, i: int, points: Sequence[Sequence[fmpq]], ones: Sequence[int]) -> list[list[fmpq]]:
+        """``b - a.p`` (one) or ``-a.p`` (zero) for every row of region i (``region_rows`` first) and
+        point p, as ``_at`` gives them."""
+        return _at(self.rows_of[i][3], points, ones)
 
     def check_region(self, i: int, reg: dict, keys: list[str]) -> None:
         where = f"region {i + 1}"
@@ -350,33 +513,48 @@ class _Checker:
                     f"certificate {where}: 'pattern' and 'target' are not shaped like {label_key(label)}"
                 )
             raise _Reject(f"{where}: the witness point does not have the claimed label")
-        rows, net_forms, target_forms = self.sem.region(label)
-        if not all(_slack(r, x) > 0 for r in rows):
+        self.shape = _shape(label)
+        rows, net_forms, target_forms = self.region_rows(i, label)
+        for key in ("facets", "redundant"):
+            if not isinstance(reg.get(key, []), list):
+                raise InputError(f"certificate {where}: {key!r} must be a list")
+        facets = {self.row(f, where): f for f in reg.get("facets", [])}
+        redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
+        listed = [r for r in rows if r not in self.domain and r in facets]
+        points = [self.point(facets[r].get("point"), f"{where} facet") for r in listed]
+        S = self.slacks(
+            i, [x, *points], [1] * (1 + len(points))
+        )  # S[j][k]: at point j (0: the witness), row k
+        if not all(v > 0 for v in S[0]):
             raise _Reject(f"{where}: the witness point is not strictly inside the region")
         if target_forms is None:  # pieces: the region lies in the piece it names
             target_forms = self.piece_forms(where, reg.get("piece"), set(rows))
         if net_forms != target_forms:
             raise _Reject(f"{where}: the network's affine map differs from the target's here")
         # coverage: every row that is not the domain's is a facet with a neighbour, or implied
-        for key in ("facets", "redundant"):
-            if not isinstance(reg.get(key, []), list):
-                raise InputError(f"certificate {where}: {key!r} must be a list")
-        facets = {self.row(f, where): f for f in reg.get("facets", [])}
-        redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
+        position = {r: k for k, r in enumerate(rows)}
+        for j, (r, p) in enumerate(zip(listed, points), start=1):
+            slack = S[j]
+            if slack[position[r]] != 0:
+                raise _Reject(f"{where}: the facet point of row {_show(r)} is not on its hyperplane")
+            if not all(v > 0 for k, v in enumerate(slack) if k != position[r]):
+                raise _Reject(
+                    f"{where}: the facet point of row {_show(r)} is not in the facet's relative interior"
+                )
+            self.check_neighbour(where, r, p, facets[r].get("neighbour"), keys)
+        implied = []
         for r in rows:
-            if r in self.domain:
+            if r in self.domain or r in facets:
                 continue
-            if r in facets:
-                self.check_facet(where, r, rows, facets[r], keys)
-            elif r in redundant:
-                ys, j = redundant[r].get("multipliers"), rows.index(r)
-                why = _farkas(rows, r, ys, skip=j)
-                if why:
-                    raise _Reject(f"{where}: row {_show(r)} is not proved redundant ({why})")
-            else:
+            if r not in redundant:
                 raise _Reject(
                     f"{where}: row {_show(r)} is neither a facet with a neighbour nor proved redundant"
                 )
+            implied.append((r, redundant[r].get("multipliers"), position[r]))
+        bad = _farkas_all(rows, implied)
+        if bad is not None:
+            k, why = bad
+            raise _Reject(f"{where}: row {_show(implied[k][0])} is not proved redundant ({why})")
 
     def piece_forms(self, where: str, k: Any, rows: set[Row]) -> list[Form]:
         pieces = self.target.pieces
@@ -387,18 +565,28 @@ class _Checker:
             raise _Reject(f"{where}: the region does not lie in piece {k + 1}")
         return [[*p.W.tolist()[o], p.c[o, 0]] for o in range(p.W.nrows())]
 
-    def check_facet(self, where: str, r: Row, rows: list[Row], f: dict, keys: list[str]) -> None:
-        p = self.point(f.get("point"), f"{where} facet")
-        if _slack(r, p) != 0:
-            raise _Reject(f"{where}: the facet point of row {_show(r)} is not on its hyperplane")
-        if not all(_slack(o, p) > 0 for o in rows if o != r):
-            raise _Reject(
-                f"{where}: the facet point of row {_show(r)} is not in the facet's relative interior"
-            )
-        q = f.get("neighbour")
+    def check_neighbour(self, where: str, r: Row, p: list[fmpq], q: Any, keys: list[str]) -> None:
+        """The label at ``p + e a`` (e -> 0+, a the row's normal) is region q's label.
+
+        Either ``p + e a`` lies strictly inside every row of q's region for all small e (then its
+        label is q's: every choice's comparison is strict, and a choice whose quantity is constant
+        is decided as at q's witness, where q's label is verified), or the label is computed.
+        """
         if type(q) is not int or not 0 <= q < len(keys):
             raise _Reject(f"{where}: row {_show(r)} names no valid neighbour")
-        if label_key(self.sem.label(p, [list(r[0])])) != keys[q]:
+        a = r[0]
+        reg = self.regions[q]
+        label = [reg.get("pattern"), reg.get("target")]
+        if _shape(label) == self.shape:
+            try:
+                rows = self.region_rows(q, label)[0]
+            except (ValueError, IndexError):  # not a label of this network and target
+                rows = None
+            if rows is not None:
+                S, D = self.slacks(q, [p, list(a)], [1, 0])  # D: -(c . a), > 0 when a points out of c
+                if all(s > 0 or (s == 0 and d > 0) for s, d in zip(S, D)):
+                    return
+        if label_key(self.sem.label(p, [list(a)])) != keys[q]:
             raise _Reject(f"{where}: across row {_show(r)} lies another region than region {q + 1}")
 
     def check_pairs(self) -> None:
@@ -439,25 +627,220 @@ class _Checker:
     def row(self, f: Any, where: str) -> Row:
         if not isinstance(f, dict) or not isinstance(f.get("a"), list) or len(f["a"]) != self.n:
             raise InputError(f"certificate {where}: a row needs 'a' with {self.n} entries and 'b'")
+        ints = int_texts([*f["a"], f.get("b")])  # the usual case: integers, parsed fast
+        if ints is not None:
+            return primitive_int_row(ints[:-1], ints[-1])
         return primitive_row([to_fmpq(v, where) for v in f["a"]], to_fmpq(f.get("b"), where))
+
+
+# ==================================================================== symmetry
+def read_blocks(spec: Any, n: int, where: str = "symmetric_in") -> list[list[int]]:
+    """Blocks of coordinates, 1-based in JSON (``[[1, 2, 3], [4, 5]]``), as 0-based lists.
+
+    Each block has at least two coordinates and the blocks are disjoint.
+    """
+    if not isinstance(spec, list) or not spec:
+        raise InputError(f"{where}: 'blocks' must be a non-empty list of lists of coordinates")
+    seen: set[int] = set()
+    out = []
+    for b in spec:
+        if not isinstance(b, list) or len(b) < 2 or any(type(i) is not int or not 1 <= i <= n for i in b):
+            raise InputError(f"{where}: a block must list at least two coordinates among 1..{n}")
+        if seen & set(b) or len(set(b)) != len(b):
+            raise InputError(f"{where}: the blocks must be disjoint, each coordinate listed once")
+        seen |= set(b)
+        out.append([i - 1 for i in b])
+    return out
+
+
+def generators(blocks: Sequence[Sequence[int]], n: int) -> list[list[int]]:
+    """Per block (b1, ..., bk): the transposition (b1 b2) and, for k > 2, the cycle (b1 b2 ... bk),
+    as images (0-based): the permutation sends coordinate i to ``image[i]``.  They generate the
+    symmetric group of the block."""
+    out = []
+    for b in blocks:
+        swap = list(range(n))
+        swap[b[0]], swap[b[1]] = b[1], b[0]
+        out.append(swap)
+        if len(b) > 2:
+            cycle = list(range(n))
+            for u, v in zip(b, [*b[1:], b[0]]):
+                cycle[u] = v
+            out.append(cycle)
+    return out
+
+
+def chamber_rows(blocks: Sequence[Sequence[int]], n: int) -> list[Row]:
+    """The chamber: ``x_b1 >= x_b2 >= ... >= x_bk`` for every block, as rows ``x_v - x_u <= 0``."""
+    rows = []
+    for b in blocks:
+        for u, v in zip(b, b[1:]):
+            a = [0] * n
+            a[u], a[v] = -1, 1
+            rows.append((tuple(a), 0))
+    return rows
+
+
+def cycle_text(image: Sequence[int]) -> str:
+    """``(x1 x2)(x3 x4 x5)``: the cycles of i -> image[i], fixed points left out."""
+    out, seen = [], set()
+    for i in range(len(image)):
+        if i in seen or image[i] == i:
+            continue
+        cyc, j = [], i
+        while j not in seen:
+            seen.add(j)
+            cyc.append(f"x{j + 1}")
+            j = image[j]
+        out.append("(" + " ".join(cyc) + ")")
+    return "".join(out) or "()"
+
+
+def moved_row(row: Row, image: Sequence[int]) -> Row:
+    """The row of ``{x : y satisfies row}``, ``y_i = x_{image[i]}``: coefficient i moves to ``image[i]``."""
+    a, b = row
+    out = [0] * len(a)
+    for i, v in enumerate(a):
+        out[image[i]] = v
+    return tuple(out), b
+
+
+def unit_map_error(A: Network, B: Network, units: Any, scales: Any = None) -> str | None:
+    """None when the unit maps prove ``A(x) == B(x)`` for every x in R^n; otherwise what fails.
+
+    ``units[l][j]`` names the unit of B's hidden layer l that unit j of A's equals times
+    ``scales[l][j] > 0`` (1 when ``scales`` or ``scales[l]`` is None).  Checked layer by layer: unit j
+    of A and unit ``pi(j)`` of B have the same activation; A's weights times the previous layer's
+    scales, moved by the previous layer's map, are the scale times B's (bias likewise); the output
+    layer is the same.  By induction ``h^A_lj(x) = lambda_lj h^B_l,pi(j)(x)`` (relu(c z) = c relu(z),
+    c > 0), so the outputs are equal.
+    """
+    hidden = len(A.layers) - 1
+    if A.architecture != B.architecture:
+        return "the architectures differ"
+    if not isinstance(units, list) or len(units) != hidden:
+        raise InputError(
+            f"certificate symmetry: 'units' must list one permutation per hidden layer ({hidden})"
+        )
+    if scales is not None and (not isinstance(scales, list) or len(scales) != hidden):
+        raise InputError(f"certificate symmetry: 'scales' must list one entry per hidden layer ({hidden})")
+    prev_pi: list[int] = list(range(A.input_dim))
+    prev_lam: list[fmpq] | None = None  # None: all 1
+    for depth, (LA, LB) in enumerate(zip(A.layers, B.layers)):
+        m = LA.units
+        if depth == hidden:
+            pi, lam = list(range(m)), None
+        else:
+            pi = units[depth]
+            if (
+                not isinstance(pi, list)
+                or sorted(pi) != list(range(m))
+                or any(type(v) is not int for v in pi)
+            ):
+                raise InputError(
+                    f"certificate symmetry: layer {depth + 1}: the units must be a permutation of 0..{m - 1}"
+                )
+            s = None if scales is None else scales[depth]
+            if s is not None and (not isinstance(s, list) or len(s) != m):
+                raise InputError(
+                    f"certificate symmetry: the scales of layer {depth + 1} must list {m} numbers"
+                )
+            lam = None if s is None else [to_fmpq(v, "certificate symmetry scale") for v in s]
+            if lam is not None and any(v <= 0 for v in lam):
+                return f"layer {depth + 1}: a scale is not positive"
+        WA, WB = LA.weights.tolist(), LB.weights.tolist()
+        for k in range(m):
+            where = f"layer {depth + 1}, unit {k + 1} (as unit {pi[k] + 1})"
+            if LA.relu[k] != LB.relu[pi[k]]:
+                return f"{where}: the activations differ"
+            c = fmpq(1) if lam is None else lam[k]
+            row = WA[k] if prev_lam is None else [w * u for w, u in zip(WA[k], prev_lam)]
+            target = WB[pi[k]]
+            if any(w != c * target[prev_pi[j]] for j, w in enumerate(row)):
+                return f"{where}: the weights differ"
+            if LA.biases[k, 0] != c * LB.biases[pi[k], 0]:
+                return f"{where}: the biases differ"
+        prev_pi, prev_lam = pi, lam
+    return None
+
+
+def same_definition(t: PWL, u: PWL) -> bool:
+    """True when two targets have the same definition up to the order of the arguments of every
+    sum, max and min (expressions), of the pieces, or of the simplices: then they are one function."""
+    if t.kind != u.kind or t.output_dim != u.output_dim:
+        return False
+    if t.kind == "expr":
+        return [canonical(e) for e in t.exprs] == [canonical(e) for e in u.exprs]
+    if t.kind == "pieces":
+        return {_piece_key(p) for p in t.pieces} == {_piece_key(p) for p in u.pieces}
+    if t.kind == "triangulation":
+        return {frozenset(zip(p.vertices, p.values)) for p in t.pieces} == {
+            frozenset(zip(p.vertices, p.values)) for p in u.pieces
+        }
+    return False
+
+
+def _piece_key(p: Any) -> tuple:
+    return frozenset(p.rows), tuple(map(str, p.W.entries())), tuple(map(str, p.c.entries()))
+
+
+def _row_matrix(rows: Sequence[Row], n: int) -> fmpq_mat:
+    """The rows ``a.x <= b`` as the matrix ``[-a | b]`` (one row each)."""
+    return fmpq_mat(len(rows), n + 1, [v for a, b in rows for v in (*(-c for c in a), b)])
+
+
+def _at(R: fmpq_mat, points: Sequence[Sequence[fmpq]], ones: Sequence[int]) -> list[list[fmpq]]:
+    """``R [p; one]`` for every point p (one exact matrix product), point by point: with one = 1 the
+    slacks ``b - a.p``, with one = 0 the directional ``-a.p``."""
+    k = len(points)
+    if R.nrows() == 0:
+        return [[] for _ in points]
+    n = R.ncols() - 1
+    X = fmpq_mat(n + 1, k, [p[i] for i in range(n) for p in points] + list(ones))
+    S = (R * X).entries()
+    return [S[t::k] for t in range(k)]
+
+
+def _farkas_all(rows: list[Row], goals: Sequence[tuple[Row, Any, int | None]]) -> tuple[int, str] | None:
+    """``_farkas`` for many goals ``(goal, ys, skip)`` at once: one product of the multipliers with
+    the rows they name.  None when every proof holds; else (the first failing goal, what is wrong)."""
+    ys_all, used = [], {}
+    for k, (_, ys, skip) in enumerate(goals):
+        if not isinstance(ys, list) or any(
+            not isinstance(t, list) or len(t) != 2 or type(t[0]) is not int for t in ys
+        ):
+            return k, "malformed multipliers"
+        parsed = []
+        for j, y in ys:
+            y = to_fmpq(y, "certificate multiplier")
+            if not 0 <= j < len(rows) or j == skip or y < 0:
+                return k, f"invalid multiplier [{j}, {y}]"
+            parsed.append((used.setdefault(j, len(used)), y))
+        ys_all.append(parsed)
+    if not goals:
+        return None
+    n = len(goals[0][0][0])
+    Y = fmpq_mat(len(goals), max(len(used), 1))
+    for k, parsed in enumerate(ys_all):
+        for c, y in parsed:
+            Y[k, c] += y
+    order = sorted(used, key=used.__getitem__)
+    A = fmpq_mat(
+        max(len(used), 1), n + 1, [v for j in order for v in (*rows[j][0], rows[j][1])] or [0] * (n + 1)
+    )
+    C = (Y * A).entries()
+    for k, (goal, _, _) in enumerate(goals):
+        combo = C[k * (n + 1) : (k + 1) * (n + 1)]
+        if combo[:n] != list(goal[0]) or not combo[n] <= goal[1]:
+            return k, "the multipliers do not add up"
+    return None
 
 
 def _farkas(rows: list[Row], goal: Row, ys: Any, skip: int | None = None) -> str | None:
     """None when ``ys = [[j, y_j], ...]`` (y_j >= 0, j != skip) proves that the rows imply the goal
     ``a.x <= b``: ``sum y_j a_j = a`` and ``sum y_j b_j <= b``.  Otherwise what is wrong."""
-    if not isinstance(ys, list) or any(
-        not isinstance(t, list) or len(t) != 2 or type(t[0]) is not int for t in ys
-    ):
-        return "malformed multipliers"
-    combo, rhs = [fmpq(0)] * len(goal[0]), fmpq(0)
-    for j, y in ys:
-        y = to_fmpq(y, "certificate multiplier")
-        if not 0 <= j < len(rows) or j == skip or y < 0:
-            return f"invalid multiplier [{j}, {y}]"
-        a, b = rows[j]
-        combo = [u + y * v for u, v in zip(combo, a)]
-        rhs += y * b
-    return None if combo == list(goal[0]) and rhs <= goal[1] else "the multipliers do not add up"
+    bad = _farkas_all(rows, [(goal, ys, skip)])
+    return None if bad is None else bad[1]
 
 
 def label_key(label: Any) -> str:

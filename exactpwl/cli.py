@@ -84,6 +84,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--backend", choices=BACKENDS, default="ppl", help="exact polyhedra kernel")
     c.add_argument("--cross-check", choices=["z3"], help="ask z3 too; a disagreement is an error")
+    c.add_argument(
+        "--symmetric-in",
+        action="append",
+        metavar="BLOCK",
+        help="x1,x2,x3: network, target and domain are invariant under every permutation of these "
+        "inputs (proved), so only the chamber x1 >= x2 >= x3 is walked; once per block, or 'auto'",
+    )
+    c.add_argument(
+        "--symmetry-proof",
+        choices=["units", "certify"],
+        default="units",
+        help="how the network's invariance is proved: a permutation of its hidden units (default), "
+        "or, when there is none, a certificate of net(sigma x) == net(x)",
+    )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     _progress_flags(c)
     _scale_options(c)
@@ -95,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--list", action="store_true", help="list the methods, one line each")
     co.add_argument("-o", "--output", metavar="NET", help="write the network (exactpwl.network JSON)")
     co.add_argument("--certify", action="store_true", help="also certify the result exactly, on its domain")
+    co.add_argument(
+        "--certificate",
+        metavar="FILE",
+        help="with --certify: write the certificate (docs/certificate.md) when the claim holds",
+    )
     co.add_argument("--json", action="store_true", help="print one JSON object")
     _latex_options(co, "the derivation and the network")
 
@@ -391,6 +410,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
             kernel=args.kernel,
             workers=args.workers,
             client=_client(args),
+            symmetric_in=_blocks(args.symmetric_in),
+            symmetry_proof=args.symmetry_proof,
         )
     if v.holds and args.certificate:
         text = json.dumps(v.certificate()) + "\n"
@@ -402,18 +423,44 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(v.to_json()))
     elif v.holds:
-        print(f"holds: the network equals the target on every one of {v.regions} regions")
+        if v.symmetry is not None:
+            print("\n".join(v.symmetry.text(v.regions)))
+        else:
+            print(f"holds: the network equals the target on every one of {v.regions} regions")
+            if "symmetry" in v.stats:  # --symmetric-in auto found none
+                print(f"  ({v.stats['symmetry']['note']})")
         if args.certificate:
             print(f"certificate: {args.certificate}")
     elif v.holds is None:
         print(f"cap reached after {v.regions} regions; nothing is claimed")
     else:
         cx = v.counterexample
-        print(f"refuted: the network and the target differ (found after {v.regions} regions)")
+        if v.symmetry is not None and v.symmetry.failed is not None:
+            print("refuted: the network and the target differ")
+            print("  " + v.symmetry.failed_text())
+        else:
+            print(f"refuted: the network and the target differ (found after {v.regions} regions)")
         print("  x      = (" + ", ".join(format_number(t) for t in cx.x) + ")")
         print("  network: " + ", ".join(format_number(t) for t in cx.network))
         print("  target:  " + ", ".join(format_number(t) for t in cx.target))
     return EXIT_OK if v.holds else (EXIT_CAP if v.holds is None else EXIT_REFUTED)
+
+
+def _blocks(values: list[str] | None) -> list[list[str]] | str | None:
+    """``--symmetric-in x1,x2,x3`` (once per block), or ``--symmetric-in auto``."""
+    if not values:
+        return None
+    if "auto" in values:
+        if len(values) > 1:
+            raise InputError("--symmetric-in: 'auto' finds the blocks itself; give it alone")
+        return "auto"
+    blocks = []
+    for v in values:
+        names = [x.strip() for x in v.split(",")]
+        if any(not re.fullmatch(r"x[1-9][0-9]*", x) for x in names):
+            raise InputError(f"--symmetric-in: {v!r} is not a list of inputs such as x1,x2,x3 (or 'auto')")
+        blocks.append(names)
+    return blocks
 
 
 def _cmd_construct(args: argparse.Namespace) -> int:
@@ -421,8 +468,8 @@ def _cmd_construct(args: argparse.Namespace) -> int:
 
     available = methods()
     if args.list:
-        if args.target or args.method or args.output or args.certify:
-            raise InputError("usage: --list takes no TARGET, --method, -o or --certify")
+        if args.target or args.method or args.output or args.certify or args.certificate:
+            raise InputError("usage: --list takes no TARGET, --method, -o, --certify or --certificate")
         if args.json:
             print(json.dumps({"methods": {name: available[name].summary for name in sorted(available)}}))
             return EXIT_OK
@@ -439,6 +486,9 @@ def _cmd_construct(args: argparse.Namespace) -> int:
         raise InputError(f"--method: unknown construction {args.method!r} (available: {names})")
     _writable(args.output, "-o")
     _writable(args.latex, "--latex")
+    if args.certificate and not args.certify:
+        raise InputError("--certificate: only with --certify")
+    _writable(args.certificate, "--certificate")
     c = available[args.method].build(load_json_file(args.target))
     if args.latex:
         from .latex import latex
@@ -468,7 +518,14 @@ def _cmd_construct(args: argparse.Namespace) -> int:
             )
     else:
         summary = {"holds": v.holds, "regions": v.regions}
-        if v.holds:
+        if v.symmetry is not None:
+            summary["symmetry"] = v.symmetry.summary()
+        if v.holds and v.symmetry is not None:
+            line = (
+                f"holds on {c.holds_on} ({v.regions} regions of the chamber "
+                f"{v.symmetry.chamber()}, the rest by symmetry)"
+            )
+        elif v.holds:
             line = f"holds on {c.holds_on} ({v.regions} regions)"
         else:
             cx = v.counterexample
@@ -480,11 +537,19 @@ def _cmd_construct(args: argparse.Namespace) -> int:
                 f"({', '.join(map(format_number, cx.network))}), the target "
                 f"({', '.join(map(format_number, cx.target))})"
             )
+    if args.certificate:
+        if isinstance(c, DataConstruction):
+            raise InputError("--certificate: a data construction is checked point by point; there is none")
+        if v.holds:
+            text = json.dumps(v.certificate()) + "\n"
+            _write(args.certificate, "--certificate", lambda: Path(args.certificate).write_text(text))
     if out is not None:
         out["certified"] = summary
         print(json.dumps(out))
     else:
         print(f"certified: {line}")
+        if args.certificate and v.holds:
+            print(f"certificate: {args.certificate}")
     return EXIT_OK if v.holds else EXIT_REFUTED
 
 
@@ -586,7 +651,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     report = check_certificate(Path(args.certificate))
     if args.json:
-        print(json.dumps({"valid": report.valid, "regions": report.regions, "reason": report.reason}))
+        out = {"valid": report.valid, "regions": report.regions, "reason": report.reason}
+        if report.by_symmetry:
+            out["by_symmetry"] = True
+        print(json.dumps(out))
+    elif report.valid and report.by_symmetry:
+        plural = "region" if report.regions == 1 else "regions"
+        print(
+            f"valid: every claim of the certificate checks out ({report.regions} {plural} of the chamber, "
+            "the rest of the domain by symmetry)"
+        )
     elif report.valid:
         print(f"valid: every claim of the certificate checks out ({report.regions} regions)")
     else:

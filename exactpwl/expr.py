@@ -65,6 +65,8 @@ __all__ = [
     "branches",
     "branch_form",
     "to_text",
+    "rename",
+    "canonical",
     "MAX_LENGTH",
     "MAX_DEPTH",
 ]
@@ -611,6 +613,44 @@ def fold(
         return abs_(fold(e.arg, **ops))
     if isinstance(e, Relu):
         return relu(fold(e.arg, **ops))
+    raise TypeError(f"not an expression node: {e!r}")
+
+
+# ============================================================================ symmetry
+
+
+def rename(e: Expr, image: Sequence[int]) -> Expr:
+    """``e`` with every variable ``x_i`` replaced by ``x_{image[i-1]}`` (1-based variables)."""
+    if isinstance(e, Var):
+        return Var(image[e.index - 1])
+    if isinstance(e, Const):
+        return e
+    if isinstance(e, Add):
+        return Add(tuple(rename(t, image) for t in e.terms))
+    if isinstance(e, Scale):
+        return Scale(e.coef, rename(e.arg, image))
+    if isinstance(e, (Max, Min)):
+        return type(e)(tuple(rename(a, image) for a in e.args))
+    if isinstance(e, (Abs, Relu)):
+        return type(e)(rename(e.arg, image))
+    raise TypeError(f"not an expression node: {e!r}")
+
+
+def canonical(e: Expr) -> Expr:
+    """``e`` with the arguments of every sum, max and min sorted (by their canonical text).
+
+    Reordering the arguments of ``+``, ``max`` and ``min`` does not change the value, so two
+    expressions with equal canonical forms are equal functions.
+    """
+    if isinstance(e, (Const, Var)):
+        return e
+    if isinstance(e, (Add, Max, Min)):
+        items = e.terms if isinstance(e, Add) else e.args
+        return type(e)(tuple(sorted((canonical(a) for a in items), key=to_text)))
+    if isinstance(e, Scale):
+        return Scale(e.coef, canonical(e.arg))
+    if isinstance(e, (Abs, Relu)):
+        return type(e)(canonical(e.arg))
     raise TypeError(f"not an expression node: {e!r}")
 
 

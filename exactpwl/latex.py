@@ -416,8 +416,28 @@ class LatexPrinter(_SympyLatexPrinter):
             )
         ]
 
-    def _theorem(self, net: Network, target: Any, dom: Polyhedron | None, regions: int) -> list:
+    def _theorem(
+        self, net: Network, target: Any, dom: Polyhedron | None, regions: int, symmetry: Any = None
+    ) -> list:
         where = _M(self.domain_latex(dom, net.input_dim))
+        plural = "s" if regions != 1 else ""
+        if symmetry is None:
+            proof = [
+                f"Proof (exact): the joint program of N and f has {regions} activation region{plural} on ",
+                where,
+                "; on each of them the two affine maps are equal, checked in exact rational arithmetic.",
+            ]
+        else:  # exactpwl.symmetry: the chamber, and the invariance that carries it to the domain
+            chamber = ", ".join(r" \ge ".join(f"x_{{{i + 1}}}" for i in b) for b in symmetry.blocks)
+            proof = [
+                "Proof (exact): N, f and the domain are invariant under every permutation of the blocks "
+                + "; ".join("{" + ", ".join(f"x{i + 1}" for i in b) + "}" for b in symmetry.blocks)
+                + " (each generator proved exactly), and a permutation carries every point of the domain "
+                "into the chamber ",
+                _M(chamber),
+                f". There the joint program of N and f has {regions} activation region{plural}; on each of "
+                "them the two affine maps are equal, checked in exact rational arithmetic.",
+            ]
         return [
             ("heading", "Theorem"),
             self._para(
@@ -427,12 +447,7 @@ class LatexPrinter(_SympyLatexPrinter):
                 _M("N(x) = f(x)"),
                 ", for the network N and the target f below.",
             ),
-            self._para(
-                f"Proof (exact): the joint program of N and f has {regions} activation region"
-                f"{'s' if regions != 1 else ''} on ",
-                where,
-                "; on each of them the two affine maps are equal, checked in exact rational arithmetic.",
-            ),
+            self._para(*proof),
             *self._recheck(),
             *self._network_blocks(net),
             *self._target_blocks(target),
@@ -446,7 +461,7 @@ class LatexPrinter(_SympyLatexPrinter):
         dom = as_domain(v.domain_spec, net.input_dim)
         where = _M(self.domain_latex(dom, net.input_dim))
         if v.holds:
-            blocks = self._theorem(net, t, dom, v.regions)
+            blocks = self._theorem(net, t, dom, v.regions, v.symmetry)
             if self._settings["region_table"]:
                 blocks += self._region_table(net, "N", dom)
             return blocks
@@ -459,6 +474,21 @@ class LatexPrinter(_SympyLatexPrinter):
                 )
             ]
         cx = v.counterexample
+        if v.graph is None:  # refuted by symmetry: one side is not invariant (exactpwl.symmetry)
+            return [
+                ("heading", "Counterexample"),
+                self._para(v.symmetry.failed_text() + ". So N and f differ at a point:"),
+                (
+                    "eq",
+                    [
+                        f"x &= {self._print(list(cx.x))}",
+                        f"N(x) &= {self._print(_scalar(cx.network))}",
+                        f"f(x) &= {self._print(_scalar(cx.target))}",
+                    ],
+                ),
+                *self._network_blocks(net),
+                *self._target_blocks(t),
+            ]
         region = v.graph[v.graph.stopped_at]
         Wn, cn = net.affine_map(net.pattern_perturbed(list(cx.x)))
         Wt, ct = _target_map(v, region, Wn, cn)
@@ -806,7 +836,12 @@ def certificate(data: dict, path: str | None = None, **settings: Any) -> str:
     target = PWL.from_dict(data["target"], "certificate, target")
     dom = as_domain(data.get("domain"), net.input_dim)
     p = LatexPrinter({"certificate_path": path, **settings})
-    blocks = p._theorem(net, target, dom, len(data["regions"]))
+    sym = None
+    if report.by_symmetry:  # the regions cover the chamber of the (checked) blocks
+        from types import SimpleNamespace
+
+        sym = SimpleNamespace(blocks=[[i - 1 for i in b] for b in data["symmetry"]["blocks"]])
+    blocks = p._theorem(net, target, dom, len(data["regions"]), sym)
     if p._settings["region_table"]:
         blocks += p._region_table(net, "N", dom)
     return p._render(blocks)

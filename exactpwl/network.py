@@ -18,7 +18,7 @@ from typing import Any
 from flint import fmpq_mat
 
 from .errors import InputError
-from .numbers import format_number, load_json_file, to_fmpq, to_fraction
+from .numbers import format_number, load_json_file, primitive_int_row, to_fmpq, to_fraction
 
 __all__ = ["Layer", "Network"]
 
@@ -130,6 +130,16 @@ class Network:
                 flat += W[j * u : (j + 1) * u]
                 flat.append(L.biases[j, 0])
             self._with_bias.append(fmpq_mat(L.units, u + 1, flat))
+        self._prefix_rows: dict[tuple, tuple] = {}  # pattern_rows' cache, per layer and prefix
+        self._weights = [L.weights.entries() for L in self.layers]
+        self._bias_cols = [
+            fmpq_mat(
+                L.units,
+                self.input_dim + 1,
+                [b for j in range(L.units) for b in [0] * self.input_dim + [L.biases[j, 0]]],
+            )
+            for L in self.layers
+        ]
 
     # ----------------------------------------------------------------- construction, I/O
     @classmethod
@@ -273,6 +283,18 @@ class Network:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n")
+
+    def permuted_inputs(self, image: Sequence[int]) -> Network:
+        """The network ``x -> self(y)`` with ``y_i = x_{image[i]}`` (0-based): the first layer's
+        column i moves to column ``image[i]``; nothing else changes."""
+        n = self.input_dim
+        if sorted(image) != list(range(n)):
+            raise InputError(f"permutation: {list(image)} is not a permutation of 0..{n - 1}")
+        L = self.layers[0]
+        W = L.weights.tolist()
+        moved = [[row[image.index(k)] for k in range(n)] for row in W]
+        first = Layer(fmpq_mat(moved) if moved else L.weights, L.biases, L.activation)
+        return Network([first, *self.layers[1:]], n, self.description, self.names)
 
     # ----------------------------------------------------------------- shape
     @property
@@ -440,6 +462,76 @@ class Network:
                     flat += ent[j * w : (j + 1) * w] if on[j] else zero
                 M = fmpq_mat(L.units, w, flat)
         return pre, M
+
+    def pattern_rows(self, pattern: Sequence[int]) -> tuple[list[tuple[tuple[int, ...], int]], fmpq_mat]:
+        """Every ReLU unit's row ``a.x <= b`` of the pattern's region (primitive integers: ``z >= 0``
+        for an active unit, ``z <= 0`` for an inactive one), in pattern order, and the output map
+        ``[A | c]`` (outputs x (n+1)), as ``layer_maps`` gives them.
+
+        A layer's pre-activations depend only on the states of the earlier layers, so they and
+        their rows (both orientations) are kept per prefix of the pattern: a walk meets the same
+        prefix again and again (neighbours differ in a few units, mostly of the last layers).
+        """
+        if len(pattern) != self.num_neurons:
+            raise InputError(f"pattern: has {len(pattern)} entries, expected {self.num_neurons}")
+        pattern = tuple(pattern)
+        last = len(self.layers) - 1
+        rows: list[tuple[tuple[int, ...], int]] = []
+        pre = None
+        for depth in range(last + 1):
+            off = self._offsets[depth]
+            key = (depth, pattern[:off])
+            entry = self._prefix_rows.get(key) if depth < last else None  # the last: one per pattern
+            if entry is None:
+                pre = self._with_bias[0] if depth == 0 else self._next_pre(depth, pre, pattern)
+                entry = (pre, self._unit_rows(pre, self._masks[depth]))
+                if depth < last:
+                    if len(self._prefix_rows) >= 512:  # bounded: a walk far from its start moves on
+                        self._prefix_rows.clear()
+                    self._prefix_rows[key] = entry
+            pre, pairs = entry
+            rows += [pair[b] for pair, b in zip(pairs, pattern[off : off + len(pairs)])]
+        if any(self._masks[last]):  # a ReLU output layer: its inactive units output 0
+            w = pre.ncols()
+            on = self._states(last, pattern)
+            pre = fmpq_mat(pre.nrows(), w, [v if on[k // w] else 0 for k, v in enumerate(pre.entries())])
+        return rows, pre
+
+    def _states(self, depth: int, pattern: tuple) -> list[bool]:
+        """Which units of a layer pass their value on (linear units, and active ReLUs)."""
+        bits = iter(pattern[self._offsets[depth] :])
+        return [not relu or bool(next(bits)) for relu in self._masks[depth]]
+
+    def _next_pre(self, depth: int, prev: fmpq_mat, pattern: tuple) -> fmpq_mat:
+        """Layer ``depth``'s ``[A | c]`` from the previous layer's, its inactive units set to 0."""
+        L = self.layers[depth]
+        on = self._states(depth - 1, pattern)
+        w = prev.ncols()
+        if all(on):
+            M = L.weights * prev
+        elif L.units < w:  # zero the weights' columns of inactive units (the smaller matrix)
+            up = len(on)
+            M = (
+                fmpq_mat(L.units, up, [v if on[k % up] else 0 for k, v in enumerate(self._weights[depth])])
+                * prev
+            )
+        else:  # zero the inactive units' rows
+            M = L.weights * fmpq_mat(
+                prev.nrows(), w, [v if on[k // w] else 0 for k, v in enumerate(prev.entries())]
+            )
+        return M + self._bias_cols[depth]
+
+    def _unit_rows(self, pre: fmpq_mat, mask: Sequence[bool]) -> list[tuple]:
+        """For each ReLU unit of a layer: (its row when inactive, its row when active), primitive."""
+        n, w = self.input_dim, pre.ncols()
+        N, _ = pre.numer_denom()
+        ints = [int(v) for v in N.entries()]
+        out = []
+        for j, relu in enumerate(mask):
+            if relu:
+                a, c = ints[j * w : j * w + n], ints[j * w + n]
+                out.append((primitive_int_row(a, -c), primitive_int_row([-v for v in a], c)))
+        return out
 
     def affine_map(self, pattern: Sequence[int]) -> tuple[fmpq_mat, fmpq_mat]:
         """The exact ``(W, c)`` with ``net(x) = W x + c`` on the region of ``pattern``."""

@@ -65,6 +65,23 @@ def parse_number(text: str, where: str = "number") -> fmpq:
     return fmpq(num * 10**e) if e >= 0 else fmpq(num, 10**-e)
 
 
+_INT = re.compile(r"-?[0-9]+\Z")
+
+
+def int_texts(values: Sequence[Any]) -> list[int] | None:
+    """The values as ints when every one is an int or an integer string such as ``"-3"`` (what
+    certificates' rows hold), else None: then ``to_fmpq`` decides, with its messages."""
+    out = []
+    for v in values:
+        if type(v) is int:
+            out.append(v)
+        elif type(v) is str and len(v) <= _MAX_DIGITS and _INT.match(v):
+            out.append(int(v))
+        else:
+            return None
+    return out
+
+
 def to_fmpq(value: Any, where: str = "number") -> fmpq:
     """Convert an int, string, Fraction, fmpq, sympy Rational or finite float to ``fmpq``."""
     if isinstance(value, fmpq):

@@ -279,6 +279,87 @@ def _from_pivots(a: Sequence[int], basis: fmpz_mat, den: int) -> list[int]:
     return [int(v) for v in (fmpz_mat(1, basis.nrows(), list(a)) * basis).entries()]
 
 
+def redundancy_certificates(facets: Sequence[Row], goals: Sequence[Row], n: int) -> list[dict[int, Fraction]]:
+    """Farkas multipliers over ``facets`` (indices) proving each goal row, which they must imply.
+
+    Batched through the generators (one PPL call): the maximum of ``a.x`` over the facets'
+    polyhedron is attained at a vertex v; where exactly n independent facets are tight at v, the
+    multipliers are ``a A_T^{-1}`` (>= 0 because v is optimal: a lies in v's normal cone), one
+    inverse for all the goals that peak at v.  A goal left open (lines, degenerate vertices such
+    as the apex of a cone) gets one exact LP, and the basis of its multipliers (extended to n
+    independent facets) is tried on every goal still open: one LP per cone of the normal fan that
+    the goals need, not one per goal.
+    """
+    if not goals:
+        return []
+    P = _ppl_polyhedron(facets, n)
+    points: list[tuple[list[int], int]] = []
+    for g in P.minimized_generators():
+        if g.is_line():
+            points = []
+            break
+        if g.is_point():
+            points.append(([int(v) for v in g.coefficients()], int(g.divisor())))
+    out: list[dict[int, Fraction] | None] = [None] * len(goals)
+    if points:
+        # a.v for every goal and vertex, as exact fractions
+        V = fmpz_mat(n, len(points), [v[i] for i in range(n) for v, _ in points])
+        S = (fmpz_mat([list(a) for a, _ in goals]) * V).entries()
+        p = len(points)
+        best: dict[int, list[int]] = {}
+        for i in range(len(goals)):
+            k = max(range(p), key=lambda t: Fraction(int(S[i * p + t]), points[t][1]))
+            best.setdefault(k, []).append(i)
+        for k, idx in best.items():
+            v, d = points[k]
+            tight = [f for f, (a, b) in enumerate(facets) if sum(x * y for x, y in zip(a, v)) == b * d]
+            if len(tight) != n:
+                continue
+            if fmpz_mat([list(facets[f][0]) for f in tight]).rank() == n:
+                _solve_on(tight, facets, goals, idx, out)
+    rows = list(facets)
+    pending = [i for i in range(len(goals)) if out[i] is None]
+    while pending:  # one exact LP, then its basis tried on every goal still open
+        i = pending[0]
+        y = lp.redundancy_certificate([*rows, goals[i]], len(rows))
+        if y is None:
+            raise AssertionError(f"redundancy_certificates: the facets do not imply {goals[i]}")
+        out[i] = y
+        rest = pending[1:]
+        basis = _extend_to_basis(sorted(y), facets, n) if rest else None
+        if basis is not None:
+            _solve_on(basis, facets, goals, rest, out)
+        pending = [k for k in rest if out[k] is None]
+    return out
+
+
+def _extend_to_basis(start: list[int], facets: Sequence[Row], n: int) -> list[int] | None:
+    """Indices of n facets with independent normals, ``start``'s independent ones first (None if
+    the facets' normals do not span R^n: the polyhedron has lines)."""
+    chosen: list[int] = []
+    for f in [*start, *(k for k in range(len(facets)) if k not in start)]:
+        trial = [*chosen, f]
+        if fmpz_mat([list(facets[k][0]) for k in trial]).rank() == len(trial):
+            chosen = trial
+            if len(chosen) == n:
+                return chosen
+    return None
+
+
+def _solve_on(
+    basis: list[int], facets: Sequence[Row], goals: Sequence[Row], idx: list[int], out: list
+) -> None:
+    """For each goal in idx: the multipliers ``a A_T^-1`` over the basis T, kept when they prove it
+    (all >= 0, and the right-hand sides add up to at most the goal's)."""
+    n = len(basis)
+    inv = fmpz_mat([list(facets[f][0]) for f in basis]).inv()
+    Y = (fmpz_mat([list(goals[i][0]) for i in idx]) * inv).entries()
+    for r, i in enumerate(idx):
+        y = {f: Fraction(int(Y[r * n + c].p), int(Y[r * n + c].q)) for c, f in enumerate(basis)}
+        if all(v >= 0 for v in y.values()) and sum(v * facets[f][1] for f, v in y.items()) <= goals[i][1]:
+            out[i] = {f: v for f, v in y.items() if v}
+
+
 def hull(points: Sequence[Sequence[Any]], n: int, rays: Sequence[Sequence[Any]] = ()) -> Polyhedron | None:
     """``conv(points) + cone(rays)`` as an H-polyhedron, exactly (PPL); None when it is all of R^n."""
     gs = ppl.Generator_System()

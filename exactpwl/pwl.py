@@ -279,6 +279,36 @@ class PWL:
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.data, indent=1) + "\n")
 
+    def permuted(self, image: Sequence[int]) -> PWL:
+        """The target ``x -> self(y)`` with ``y_i = x_{image[i]}`` (0-based), from its definition:
+        an expression's variables renamed; the columns of the pieces' rows and maps, the vertices'
+        coordinates, or a network's first-layer columns moved (breakpoints: one variable)."""
+        n = self.input_dim
+        if sorted(image) != list(range(n)):
+            raise InputError(f"permutation: {list(image)} is not a permutation of 0..{n - 1}")
+
+        def move(v: Sequence[Any]) -> list:
+            out: list = [None] * n
+            for i, x in enumerate(v):
+                out[image[i]] = x
+            return out
+
+        data = {k: v for k, v in self.data.items() if k != "description"}
+        if self.kind == "expr":
+            texts = [_expr.to_text(_expr.rename(e, [k + 1 for k in image])) for e in self.exprs]
+            data["expr"] = texts[0] if isinstance(self.data["expr"], str) else texts
+        elif self.kind == "network":
+            data["network"] = self.network.permuted_inputs(image).to_dict()
+        elif self.kind == "pieces":
+            data["pieces"] = [
+                {**p, "A": [move(a) for a in p["A"]], "w": [move(w) for w in p["w"]]}
+                for p in self.data["pieces"]
+            ]
+        elif self.kind == "triangulation":
+            tri = self.data["triangulation"]
+            data["triangulation"] = {**tri, "points": [move(q) for q in tri["points"]]}
+        return PWL.from_dict(data, "permuted target", validate=False)
+
     # ------------------------------------------------------------------ evaluation
     def __call__(self, x: Sequence[Any]) -> list[Fraction]:
         """Exact value at ``x`` (pieces: the first piece containing x; outside all: an error)."""

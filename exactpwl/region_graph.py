@@ -36,7 +36,7 @@ from . import lp, parallel
 from .errors import InputError
 from .lp import Row
 from .network import Network
-from .numbers import format_number, primitive_int_row, to_fraction
+from .numbers import format_number, to_fraction
 from .polyhedron import Polyhedron, as_domain, cell, describe, implied
 from .region_table import RegionTable, fractions
 from .store import RegionStore
@@ -78,23 +78,10 @@ def region_rows(
     A neuron with pre-activation ``z = a.x + c`` gives ``-a.x <= c`` when active, ``a.x <= -c``
     when not; a row equal for several neurons (coincident hyperplanes) is listed once.
     """
-    n = net.input_dim
-    pre, out = net.layer_maps(pattern)
+    unit_rows, out = net.pattern_rows(pattern)
     sources: dict[Row, list[int]] = {}
-    k = 0
-    for Z in pre:
-        N, den = Z.numer_denom()
-        ints = [int(v) for v in N.entries()]
-        w = n + 1
-        for j in range(Z.nrows()):
-            a = ints[j * w : j * w + n]
-            c = ints[j * w + n]
-            if pattern[k]:
-                row = primitive_int_row([-v for v in a], c)
-            else:
-                row = primitive_int_row(a, -c)
-            sources.setdefault(row, []).append(k)
-            k += 1
+    for k, row in enumerate(unit_rows):
+        sources.setdefault(row, []).append(k)
     for row in domain_rows:
         sources.setdefault(row, []).append(DOMAIN)
     return list(sources), sources, out

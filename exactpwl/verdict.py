@@ -54,13 +54,14 @@ class Verdict:
     holds: bool | None
     regions: int
     counterexample: Counterexample | None
-    graph: RegionGraph
-    program: Program
+    graph: RegionGraph | None  # None: refuted by symmetry before any walk
+    program: Program | None
     network: Network
     target: PWL
     domain_spec: Any = None
     stats: dict = field(default_factory=dict)
     pairs: list | None = None  # pieces targets: the proofs that every two pieces agree (or do not meet)
+    symmetry: Any = None  # certify(..., symmetric_in=...): the regions are the chamber's (exactpwl.symmetry)
 
     def __bool__(self) -> bool:
         return bool(self.holds)
@@ -79,6 +80,8 @@ class Verdict:
         if self.counterexample is not None:
             d["counterexample"] = self.counterexample.to_json()
         d.update(self.stats)
+        if self.symmetry is not None:
+            d["symmetry"] = self.symmetry.summary()
         return d
 
     def _repr_png_(self) -> bytes | None:
@@ -106,6 +109,8 @@ def certify(
     kernel: str = "auto",
     workers: int | None = None,
     client: Any = None,
+    symmetric_in: Any = None,
+    symmetry_proof: str = "units",
 ) -> Verdict:
     """Decide exactly whether ``net(x) == target(x)`` for every x in ``domain`` (None: all of R^n).
 
@@ -115,6 +120,13 @@ def certify(
     ``workers`` and ``client`` (a ``dask.distributed.Client``) choose how the regions of the
     joint program are enumerated, as in ``regions``; the verdict does not depend on them.
 
+    ``symmetric_in``: blocks of coordinates (``[[0, 1, 2], [3, 4]]``, 0-based, or names ``"x1"``)
+    on which network, target and domain are invariant under every permutation, or ``"auto"`` to
+    find the largest such blocks.  The invariance is proved (``exactpwl.symmetry``; a point where
+    the network is not invariant refutes the claim) and only the chamber ``x_b1 >= x_b2 >= ...``
+    is walked; ``Verdict.symmetry`` says so.  ``symmetry_proof="certify"``: when no permutation of
+    the hidden units proves the network invariant, certify ``net(sigma x) == net(x)`` instead.
+
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
     >>> certify(net, "abs(x1)").holds
     True
@@ -122,6 +134,19 @@ def certify(
     >>> v.holds, v.counterexample.x[0] > Fraction(1, 2)
     (False, True)
     """
+    if symmetric_in is not None:
+        from .symmetry import certify_symmetric
+
+        options = dict(
+            max_regions=max_regions,
+            backend=backend,
+            cross_check=cross_check,
+            progress=progress,
+            kernel=kernel,
+            workers=workers,
+            client=client,
+        )
+        return certify_symmetric(net, target, domain, symmetric_in, symmetry_proof, **options)
     t = as_target(target, net.input_dim)
     prog = joint_program(net, t)
     dom = as_domain(domain, net.input_dim)

@@ -694,3 +694,29 @@ def test_mixed_layer_linear_units_pass_values_through():
     assert len(g) == 2 and g.num_pieces == 2
     again = Network.from_dict(net.to_dict())
     assert again.layers[0].activation == ("relu", "linear") and again([-2]) == [Fraction(-2)]
+
+
+def test_pattern_rows_match_reference_pre_activations():
+    """Each unit's row is its reference pre-activation z (as -z <= 0 when active, z <= 0 when not),
+    up to a positive factor; the output map gives the reference output.  Repeated and shared-prefix
+    patterns (the cache) give the same answers."""
+    rng = random.Random(61)
+    for _ in range(30):
+        n_in, widths, acts = random_arch(rng)
+        layers = random_network(rng, n_in, widths, acts)
+        net = Network.from_layers(layers, acts)
+        pts = [[Fraction(rng.randint(-12, 12), rng.randint(1, 4)) for _ in range(n_in)] for _ in range(20)]
+        for p in pts * 2:
+            out, pres, pat = ref_forward(layers, acts, p)
+            rows, last = net.pattern_rows(pat)
+            relu_z = [v for z, a in zip(pres, acts) if a == "relu" for v in z]
+            assert len(rows) == len(relu_z) == len(pat)
+            x1 = list(p) + [Fraction(1)]
+            assert [sum(m * xv for m, xv in zip(row, x1)) for row in mat(last)] == out
+            for (a, b), z, on in zip(rows, relu_z, pat):
+                lhs = sum(Fraction(ai) * xi for ai, xi in zip(a, p)) - b  # a.x - b, a multiple of -z or z
+                if lhs == 0 or z == 0:
+                    assert lhs == z == 0 or not any(a)
+                    continue
+                ratio = lhs / (-z if on else z)
+                assert ratio > 0

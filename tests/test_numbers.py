@@ -408,3 +408,12 @@ def test_snap_point_random_is_strictly_inside():
         p = snap_point(tuple(fmpq(c.numerator, c.denominator) for c in center), rows)
         assert len(p) == n
         assert strictly_inside([F(v) for v in p], rows)
+
+
+def test_int_texts_takes_only_plain_integers():
+    from exactpwl.numbers import int_texts
+
+    assert int_texts(["-3", "40", 5, "0"]) == [-3, 40, 5, 0]
+    # anything else is left to to_fmpq (which parses or rejects it with its own message)
+    for other in (["1/2"], [" 1"], ["1_000"], [True], ["\uff11"], ["1.0"], [1.0], ["+1"], [""]):
+        assert int_texts(["2", *other]) is None, other

@@ -703,3 +703,35 @@ def test_cell_implied_rows_in_a_subspace():
     expected = [lp.redundancy_certificate([*rows, r], len(rows)) is not None for r in deep]
     assert expected == [True, False, True, False, True, False]
     assert implied(deep, c) == expected
+
+
+def test_redundancy_certificates_are_valid_farkas_proofs():
+    """For random bounded and unbounded polyhedra, every goal implied by the facets gets multipliers
+    y >= 0 with sum y_f a_f = a and sum y_f b_f <= b, re-checked here in Fractions."""
+    from exactpwl.polyhedron import redundancy_certificates
+
+    rng = random.Random(14)
+    done = 0
+    for _ in range(40):
+        n = rng.randint(1, 3)
+        facets = [
+            (tuple(rng.randint(-3, 3) for _ in range(n)), rng.randint(1, 6)) for _ in range(rng.randint(n, 6))
+        ]
+        facets = [f for f in facets if any(f[0])]
+        if not facets:
+            continue
+        # goals: nonnegative combinations of facets, loosened (implied by construction)
+        goals = []
+        for _ in range(4):
+            ys = [rng.randint(0, 2) for _ in facets]
+            a = tuple(sum(y * f[0][i] for y, f in zip(ys, facets)) for i in range(n))
+            b = sum(y * f[1] for y, f in zip(ys, facets)) + rng.randint(0, 2)
+            if any(a):
+                goals.append((a, b))
+        for goal, y in zip(goals, redundancy_certificates(facets, goals, n)):
+            assert all(F(v) >= 0 for v in y.values())
+            combo = [sum(F(v) * facets[j][0][i] for j, v in y.items()) for i in range(n)]
+            assert combo == list(goal[0])
+            assert sum(F(v) * facets[j][1] for j, v in y.items()) <= goal[1]
+            done += 1
+    assert done > 60

@@ -11,6 +11,7 @@ One module per family (C. Huang, arXiv:2202.01919; see PAPER.md's R-numbers):
 * ``interpolation`` R5, R6, R12  triangular interpolation matrix, projections, after a prefix
 * ``maxn``          max of n numbers with ceil(log2 n) hidden layers
 * ``max5``          R20       max of 5 numbers with two hidden layers (Bakaev et al. 2025)
+* ``max6``          R21       max of 6 numbers with two hidden layers, S6-symmetric (a public claim)
 * ``three_layer``   R7        one hidden layer from full-hyperplane kinks (or a refusal)
 * ``multi_output``  R14, R17  shared hidden layers for several outputs; decoders
 * ``overparam``     R15       the affine family of output weights that fit equally well
@@ -32,10 +33,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from sympy import Basic, Function
+from sympy import Basic, Function, Ge
 
 from ..errors import InputError
-from ..formula import Element, Eq, Qualified, space, sym, text, tidy, word
+from ..formula import Element, Eq, Qualified, space, sym, text, tidy, variables, word
 from ..network import Network
 from ..numbers import format_number, to_fmpq, to_fraction
 from ..polyhedron import Polyhedron, as_domain, domain_spec, domain_text
@@ -60,6 +61,7 @@ FAMILIES = (
     "interpolation",
     "maxn",
     "max5",
+    "max6",
     "three_layer",
     "multi_output",
     "overparam",
@@ -182,11 +184,19 @@ class Construction:
     target: Any  # a PWL (or anything ``certify`` takes as a target)
     domain: Any = None
     steps: list[Step] = field(default_factory=list)
+    symmetric_in: list[list[int]] | None = None  # blocks the network is symmetric in (0-based)
+    verdict: Any = field(default=None, repr=False, compare=False)  # kept by given_target
 
     def certify(self, **kwargs: Any):
-        """Certify exactly that ``network == target`` on ``domain`` (see ``exactpwl.certify``)."""
+        """Certify exactly that ``network == target`` on ``domain`` (see ``exactpwl.certify``); a
+        symmetric construction is certified on the chamber of its blocks, and by symmetry beyond.
+        Without options, a verdict already reached for this target (``given_target``) is reused."""
         from ..verdict import certify
 
+        if not kwargs and self.verdict is not None:
+            return self.verdict
+        if self.symmetric_in is not None:
+            kwargs.setdefault("symmetric_in", self.symmetric_in)
         return certify(self.network, self.target, self.domain, **kwargs)
 
     def domain_polyhedron(self) -> Polyhedron | None:
@@ -252,6 +262,7 @@ def given_target(c: Construction, data: Any, name: str, where: str = "target") -
     two differ (``Refusal.witness`` is the counterexample).
     """
     from ..pwl import PWL
+    from ..symmetry import blocks_text
     from ..verdict import certify
 
     target = PWL.from_dict(data, where)
@@ -261,7 +272,7 @@ def given_target(c: Construction, data: Any, name: str, where: str = "target") -
             f"{where}: expected a target R^{n} -> R^{m} ({name}), "
             f"got R^{target.input_dim} -> R^{target.output_dim}"
         )
-    v = certify(c.network, target)
+    v = certify(c.network, target, symmetric_in=c.symmetric_in)
     if not v.holds:
         cx = v.counterexample
         raise Refusal(
@@ -269,14 +280,24 @@ def given_target(c: Construction, data: Any, name: str, where: str = "target") -
             f"it is {format_number(cx.target[0])}, {name} is {format_number(cx.network[0])}",
             witness=cx,
         )
-    c.target = target
+    c.target, c.verdict = target, v
     x, f, N = sym("x"), Function("f"), Function("N")
+    if v.symmetry is None:
+        title, values = "The given target equals the network on the whole input space (certified)", {}
+    else:
+        title = (
+            "The given target equals the network on the chamber below (certified), so on the whole "
+            "input space: network and target are invariant under the symmetry (proved)"
+        )
+        xs = variables(n)
+        chamber = [Ge(xs[u], xs[w]) for b in v.symmetry.blocks for u, w in zip(b, b[1:])]
+        values = {"chamber": chamber, "symmetry": blocks_text(v.symmetry.blocks)}
     c.steps.append(
         Step(
             "verification",
-            "The given target equals the network on the whole input space (certified)",
+            title,
             Qualified(Eq(f(x), N(x)), Element(x, space(n))),
-            {"regions": v.regions},
+            {"regions": v.regions, **values},
         )
     )
     return c

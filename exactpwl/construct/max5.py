@@ -283,7 +283,10 @@ def max5(terms: Sequence[Term] | None = None) -> Construction:
                 {Notation("W3", "W^{3}"): [parts["output"]], "architecture": net.architecture},
             ),
         ]
-    return Construction("max5", net, PWL.from_expr(TARGET, N), None, steps)
+    # the identity's network is symmetric in (x1 x2) and (x3 x4) unit by unit (proved when
+    # certified): the chamber x1 >= x2, x3 >= x4 is a quarter of R^5; a mutant may not be
+    blocks = [[0, 1], [2, 3]] if terms == identity() else None
+    return Construction("max5", net, PWL.from_expr(TARGET, N), None, steps, symmetric_in=blocks)
 
 
 @register("max5", "R20: max(x1, ..., x5) with two hidden layers (Bakaev et al. 2025); target max of 5")
