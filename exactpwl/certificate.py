@@ -61,6 +61,8 @@ def write(v: Verdict, compact: bool = True) -> dict:
             for key, label in labels.items()
         ],
     }
+    if compact:
+        _share_points(cert["regions"])
     if v.target.pieces is not None:
         cert["pairs"] = v.pairs
     if v.symmetry is not None:
@@ -125,10 +127,12 @@ def _region(
                         f"certificate: across row {r} of {label_key(label)} lies {key}, not walked"
                     )
                 across[r] = index[key]
+            point = [format_number(v) for v in points[r]]
             if compact:  # the checker derives the region's rows: name the facet by its place
-                entry = {"row": position[r]}
-            entry.update(neighbour=across[r], point=[format_number(v) for v in points[r]])
-            facets.append(entry)
+                facets.append([position[r], across[r], point])
+            else:
+                entry.update(neighbour=across[r], point=point)
+                facets.append(entry)
         else:  # implied by the facets (a row that is not a facet is)
             y = proofs[r]
             support = tuple(sorted(position[facet_rows[j]] for j in y))
@@ -156,6 +160,17 @@ def _region(
             if p.rows is not None and all(r in rowset or (not any(r[0]) and r[1] >= 0) for r in p.rows)
         )
     return out
+
+
+def _share_points(regions: list[dict]) -> None:
+    """Compact facets ``[row, neighbour, point]``: the second region of two that share a facet
+    leaves the point out when the first gave the same one (the checker takes it from there)."""
+    given = {(i, f[1]): f[2] for i, reg in enumerate(regions) for f in reg["facets"]}
+    for i, reg in enumerate(regions):
+        for f in reg["facets"]:
+            q = f[1]
+            if q < i and given.get((q, i)) == f[2]:
+                del f[2]
 
 
 def _independent(rows: Sequence[tuple]) -> bool:

@@ -518,7 +518,8 @@ class _Checker:
         for key in ("facets", "redundant"):
             if not isinstance(reg.get(key, []), list):
                 raise InputError(f"certificate {where}: {key!r} must be a list")
-        facets = {self.facet_row(f, rows, where): f for f in reg.get("facets", [])}
+        entries = [self.facet_entry(f, i, where) for f in reg.get("facets", [])]
+        facets = {self.facet_row(f, rows, where): f for f in entries}
         redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
         listed = [r for r in rows if r not in self.domain and r in facets]
         points = [self.point(facets[r].get("point"), f"{where} facet") for r in listed]
@@ -665,6 +666,36 @@ class _Checker:
         if not isinstance(v, list) or len(v) != self.n:
             raise InputError(f"certificate {where}: a point must list {self.n} numbers")
         return [to_fmpq(x, f"certificate {where}") for x in v]
+
+    def facet_entry(self, f: Any, i: int, where: str) -> dict:
+        """A facet as a dict: ``{"a", "b" | "row", "neighbour", "point"}``, or (compact) the list
+        ``[row, neighbour]`` or ``[row, neighbour, point]``.  Without a point, the facet's point
+        is the one region ``neighbour`` gives for its facet towards region i (two regions share
+        at most one facet); it is checked here as any other."""
+        if isinstance(f, list):
+            if len(f) not in (2, 3):
+                raise InputError(
+                    f"certificate {where}: a facet list is [row, neighbour] or [row, neighbour, point]"
+                )
+            f = {"row": f[0], "neighbour": f[1], **({"point": f[2]} if len(f) == 3 else {})}
+        if isinstance(f, dict) and f.get("point") is None:
+            q = f.get("neighbour")
+            p = self.point_towards(q, i) if type(q) is int and 0 <= q < len(self.regions) else None
+            if p is None:
+                raise _Reject(
+                    f"{where}: a facet towards region {q} has no point, nor has region {q}'s facet back"
+                )
+            f = {**f, "point": p}
+        return f
+
+    def point_towards(self, q: int, i: int) -> Any:
+        """The point of region q's facet whose neighbour is region i (None if there is none)."""
+        for f in self.regions[q].get("facets") or []:
+            if isinstance(f, list) and len(f) == 3 and f[1] == i:
+                return f[2]
+            if isinstance(f, dict) and f.get("neighbour") == i and f.get("point") is not None:
+                return f["point"]
+        return None
 
     def facet_row(self, f: Any, rows: list[Row], where: str) -> Row:
         """A facet's row: written out (``a``, ``b``), or ``row``, its place among the region's rows."""

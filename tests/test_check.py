@@ -1435,7 +1435,7 @@ def test_compact_certificate_names_rows_and_bases():
     assert check_certificate(cert).valid
     i = _idx(cert, C)
     reg = cert["regions"][i]
-    assert sorted(f["row"] for f in reg["facets"]) == [0, 5] and reg["redundant"] == []
+    assert sorted(f[0] for f in reg["facets"]) == [0, 5] and reg["redundant"] == []
     assert reg["implied"] == {"bases": [[0, 5]], "of": [0]}
     assert len(json.dumps(cert)) < len(_cert_text("expr-box"))
 
@@ -1453,15 +1453,25 @@ def test_compact_certificate_names_rows_and_bases():
     _assert_rejected(rejected([[0, 5]], ()), (i + 1, ([0, -1], 0), "neither a facet with a neighbour nor"))
     _assert_rejected(rejected([[0, 5]], (0, 0)), (i + 1, None, "'implied' names 2 rows, but 1 need a proof"))
     _assert_rejected(rejected([[0, 7]]), (i + 1, None, "not a list of distinct rows"))  # C has rows 0..6
+    # a facet is [row, neighbour, point]; the later of two neighbours leaves a shared point out
+    for k, reg in enumerate(cert["regions"]):
+        for f in reg["facets"]:
+            back = [g for g in cert["regions"][f[1]]["facets"] if g[1] == k]
+            assert len(back) == 1 and (len(f) == 3) == (f[1] > k or len(back[0]) == 2)
     bad = _copy(cert)
-    bad["regions"][i]["facets"][0]["row"] = 2  # x2 >= 0 is no facet of C: its point is not on it
+    for reg in bad["regions"]:
+        for f in reg["facets"]:
+            del f[2:]
+    _assert_rejected(check_certificate(bad), (1, None, "has no point, nor has region"))
+    bad = _copy(cert)
+    bad["regions"][i]["facets"][0][0] = 2  # x2 >= 0 is no facet of C: its point is not on it
     assert not check_certificate(bad).valid
-    bad["regions"][i]["facets"][0]["row"] = 9
+    bad["regions"][i]["facets"][0][0] = 9
     _assert_rejected(check_certificate(bad), (i + 1, None, "a facet names row 9, not a row of the region"))
     # the facet x1 <= x2 claimed implied by x1 >= 0 and x2 >= 0: (1, -1) = -(-1, 0) + (0, -1)
     # needs the multiplier -1 (rows 2 and 5 need proofs now, in that order: bases 1 and 0)
     bad = _copy(cert)
     reg = bad["regions"][i]
-    reg["facets"] = [f for f in reg["facets"] if f["row"] != 5]
+    reg["facets"] = [f for f in reg["facets"] if f[0] != 5]
     reg["implied"] = {"bases": [[0, 2], [0, 5]], "of": [1, 0]}
     _assert_rejected(check_certificate(bad), (i + 1, ([1, -1], 0), "multiplier on its basis is negative"))
