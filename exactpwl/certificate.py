@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz_mat
 
 from . import lp
 from .check import VERSION, Semantics, label_key
@@ -32,7 +32,7 @@ __all__ = ["write", "pair_proofs"]
 FORMAT = "exactpwl.certificate"
 
 
-def write(v: Verdict) -> dict:
+def write(v: Verdict, compact: bool = True) -> dict:
     """The certificate of a verdict that holds: one region per label met by the walk."""
     g = v.graph
     dom_rows = list(g.domain.rows) if g.domain is not None else []  # with symmetry: the chamber's too
@@ -57,9 +57,12 @@ def write(v: Verdict) -> dict:
         if claimed is None
         else {"A": [list(map(str, a)) for a, _ in claimed.rows], "b": [str(b) for _, b in claimed.rows]},
         "regions": [
-            _region(sem, label, walked[key], g, index, number, set(dom_rows)) for key, label in labels.items()
+            _region(sem, label, walked[key], g, index, number, set(dom_rows), compact)
+            for key, label in labels.items()
         ],
     }
+    if compact:
+        _share_points(cert["regions"])
     if v.target.pieces is not None:
         cert["pairs"] = v.pairs
     if v.symmetry is not None:
@@ -75,8 +78,14 @@ def _region(
     index: dict[str, int],
     number: dict[tuple, int],
     domain: set,
+    compact: bool = True,
 ) -> dict:
     """A label's region: witness, facets with the label across, Farkas proofs of the other rows.
+
+    ``compact``: a row implied by linearly independent rows is named by those rows only
+    (``implied``: the bases, and which basis implies each row), and the checker solves for the
+    multipliers; otherwise (and for a dependent support) the multipliers are written out
+    (``redundant``).
 
     When the walk met the label in one region only, that region is the label's polyhedron, and
     the walk already knows its facets, a point in each, the region across (its edges) and an
@@ -105,7 +114,7 @@ def _region(
     position = {r: i for i, r in enumerate(rows)}
     implied = [r for r in rows if r not in domain and points.get(r) is None]
     proofs = dict(zip(implied, redundancy_certificates(facet_rows, implied, sem.n)))
-    facets, redundant = [], []
+    facets, redundant, bases, of = [], [], {}, []
     for r in rows:
         if r in domain:
             continue
@@ -118,14 +127,22 @@ def _region(
                         f"certificate: across row {r} of {label_key(label)} lies {key}, not walked"
                     )
                 across[r] = index[key]
-            entry.update(neighbour=across[r], point=[format_number(v) for v in points[r]])
-            facets.append(entry)
+            point = [format_number(v) for v in points[r]]
+            if compact:  # the checker derives the region's rows: name the facet by its place
+                facets.append([position[r], across[r], point])
+            else:
+                entry.update(neighbour=across[r], point=point)
+                facets.append(entry)
         else:  # implied by the facets (a row that is not a facet is)
             y = proofs[r]
-            entry["multipliers"] = sorted(
-                [position[facet_rows[j]], format_number(val)] for j, val in y.items()
-            )
-            redundant.append(entry)
+            support = tuple(sorted(position[facet_rows[j]] for j in y))
+            if compact and _independent([rows[j] for j in support]):  # the checker solves for y itself
+                of.append(bases.setdefault(support, len(bases)))
+            else:
+                entry["multipliers"] = sorted(
+                    [position[facet_rows[j]], format_number(val)] for j, val in y.items()
+                )
+                redundant.append(entry)
     out = {
         "pattern": label[0],
         "target": label[1],
@@ -133,6 +150,8 @@ def _region(
         "facets": facets,
         "redundant": redundant,
     }
+    if of:
+        out["implied"] = {"bases": [list(b) for b in bases], "of": of}
     if target_forms is None:  # pieces: the first full-dimensional piece whose rows are all the region's
         rowset = set(rows)
         out["piece"] = next(
@@ -141,6 +160,22 @@ def _region(
             if p.rows is not None and all(r in rowset or (not any(r[0]) and r[1] >= 0) for r in p.rows)
         )
     return out
+
+
+def _share_points(regions: list[dict]) -> None:
+    """Compact facets ``[row, neighbour, point]``: the second region of two that share a facet
+    leaves the point out when the first gave the same one (the checker takes it from there)."""
+    given = {(i, f[1]): f[2] for i, reg in enumerate(regions) for f in reg["facets"]}
+    for i, reg in enumerate(regions):
+        for f in reg["facets"]:
+            q = f[1]
+            if q < i and given.get((q, i)) == f[2]:
+                del f[2]
+
+
+def _independent(rows: Sequence[tuple]) -> bool:
+    """The normals of ``rows`` are linearly independent (so the multipliers on them are unique)."""
+    return fmpz_mat([list(a) for a, _ in rows]).rank() == len(rows)
 
 
 def pair_proofs(sem: Semantics) -> list[dict]:

@@ -518,7 +518,8 @@ class _Checker:
         for key in ("facets", "redundant"):
             if not isinstance(reg.get(key, []), list):
                 raise InputError(f"certificate {where}: {key!r} must be a list")
-        facets = {self.row(f, where): f for f in reg.get("facets", [])}
+        entries = [self.facet_entry(f, i, where) for f in reg.get("facets", [])]
+        facets = {self.facet_row(f, rows, where): f for f in entries}
         redundant = {self.row(f, where): f for f in reg.get("redundant", [])}
         listed = [r for r in rows if r not in self.domain and r in facets]
         points = [self.point(facets[r].get("point"), f"{where} facet") for r in listed]
@@ -542,19 +543,61 @@ class _Checker:
                     f"{where}: the facet point of row {_show(r)} is not in the facet's relative interior"
                 )
             self.check_neighbour(where, r, p, facets[r].get("neighbour"), keys)
-        implied = []
+        implied, named = [], []
         for r in rows:
             if r in self.domain or r in facets:
                 continue
-            if r not in redundant:
-                raise _Reject(
-                    f"{where}: row {_show(r)} is neither a facet with a neighbour nor proved redundant"
-                )
-            implied.append((r, redundant[r].get("multipliers"), position[r]))
+            if r in redundant:
+                implied.append((r, redundant[r].get("multipliers"), position[r]))
+            else:
+                named.append(r)
         bad = _farkas_all(rows, implied)
         if bad is not None:
             k, why = bad
             raise _Reject(f"{where}: row {_show(implied[k][0])} is not proved redundant ({why})")
+        self.check_implied(where, rows, named, reg.get("implied"))
+
+    def check_implied(self, where: str, rows: list[Row], named: list[Row], spec: Any) -> None:
+        """The compact redundancy proofs: ``named`` (the rows neither a facet, the domain's nor in
+        ``redundant``, in order) are implied, each by the basis ``of`` names: rows with independent
+        normals, on which the multipliers are unique, so the checker solves for them itself
+        (``_solve_farkas``) and verifies them as it verifies written ones."""
+        if spec is None:
+            spec = {"bases": [], "of": []}
+        if (
+            not isinstance(spec, dict)
+            or not isinstance(spec.get("bases"), list)
+            or not isinstance(spec.get("of"), list)
+        ):
+            raise InputError(f"certificate {where}: 'implied' needs lists 'bases' and 'of'")
+        bases, of = spec["bases"], spec["of"]
+        if len(of) < len(named):
+            r = named[len(of)]
+            raise _Reject(f"{where}: row {_show(r)} is neither a facet with a neighbour nor proved redundant")
+        if len(of) > len(named):
+            raise _Reject(f"{where}: 'implied' names {len(of)} rows, but {len(named)} need a proof")
+        position = {r: k for k, r in enumerate(rows)}
+        goals: dict[int, list[int]] = {}
+        for k, t in enumerate(of):
+            if type(t) is not int or not 0 <= t < len(bases):
+                raise _Reject(f"{where}: row {_show(named[k])} names no valid basis")
+            goals.setdefault(t, []).append(k)
+        for t, ks in goals.items():
+            basis = bases[t]
+            if (
+                not isinstance(basis, list)
+                or not basis
+                or any(type(j) is not int or not 0 <= j < len(rows) for j in basis)
+                or len(set(basis)) != len(basis)
+            ):
+                raise _Reject(f"{where}: basis {t} is not a list of distinct rows of the region")
+            for k in ks:
+                if position[named[k]] in basis:
+                    raise _Reject(f"{where}: row {_show(named[k])} is named in its own basis")
+            bad = _solve_farkas([rows[j] for j in basis], [named[k] for k in ks])
+            if bad is not None:
+                k, why = bad
+                raise _Reject(f"{where}: row {_show(named[ks[k]])} is not proved redundant ({why})")
 
     def piece_forms(self, where: str, k: Any, rows: set[Row]) -> list[Form]:
         pieces = self.target.pieces
@@ -623,6 +666,45 @@ class _Checker:
         if not isinstance(v, list) or len(v) != self.n:
             raise InputError(f"certificate {where}: a point must list {self.n} numbers")
         return [to_fmpq(x, f"certificate {where}") for x in v]
+
+    def facet_entry(self, f: Any, i: int, where: str) -> dict:
+        """A facet as a dict: ``{"a", "b" | "row", "neighbour", "point"}``, or (compact) the list
+        ``[row, neighbour]`` or ``[row, neighbour, point]``.  Without a point, the facet's point
+        is the one region ``neighbour`` gives for its facet towards region i (two regions share
+        at most one facet); it is checked here as any other."""
+        if isinstance(f, list):
+            if len(f) not in (2, 3):
+                raise InputError(
+                    f"certificate {where}: a facet list is [row, neighbour] or [row, neighbour, point]"
+                )
+            f = {"row": f[0], "neighbour": f[1], **({"point": f[2]} if len(f) == 3 else {})}
+        if isinstance(f, dict) and f.get("point") is None:
+            q = f.get("neighbour")
+            p = self.point_towards(q, i) if type(q) is int and 0 <= q < len(self.regions) else None
+            if p is None:
+                raise _Reject(
+                    f"{where}: a facet towards region {q} has no point, nor has region {q}'s facet back"
+                )
+            f = {**f, "point": p}
+        return f
+
+    def point_towards(self, q: int, i: int) -> Any:
+        """The point of region q's facet whose neighbour is region i (None if there is none)."""
+        for f in self.regions[q].get("facets") or []:
+            if isinstance(f, list) and len(f) == 3 and f[1] == i:
+                return f[2]
+            if isinstance(f, dict) and f.get("neighbour") == i and f.get("point") is not None:
+                return f["point"]
+        return None
+
+    def facet_row(self, f: Any, rows: list[Row], where: str) -> Row:
+        """A facet's row: written out (``a``, ``b``), or ``row``, its place among the region's rows."""
+        if isinstance(f, dict) and "row" in f:
+            k = f["row"]
+            if type(k) is not int or not 0 <= k < len(rows):
+                raise _Reject(f"{where}: a facet names row {k!r}, not a row of the region")
+            return rows[k]
+        return self.row(f, where)
 
     def row(self, f: Any, where: str) -> Row:
         if not isinstance(f, dict) or not isinstance(f.get("a"), list) or len(f["a"]) != self.n:
@@ -833,6 +915,32 @@ def _farkas_all(rows: list[Row], goals: Sequence[tuple[Row, Any, int | None]]) -
         combo = C[k * (n + 1) : (k + 1) * (n + 1)]
         if combo[:n] != list(goal[0]) or not combo[n] <= goal[1]:
             return k, "the multipliers do not add up"
+    return None
+
+
+def _solve_farkas(basis: list[Row], goals: list[Row]) -> tuple[int, str] | None:
+    """Each goal ``a.x <= b`` as ``sum y_j (basis row j)`` with ``y_j >= 0`` and ``sum y_j b_j <= b``,
+    the ``y`` solved for exactly: the basis normals must be independent (then ``y`` is unique,
+    found on k columns where they are, and checked on all).  None when all hold; else (the
+    first failing goal, what is wrong)."""
+    k, n = len(basis), len(basis[0][0])
+    M = fmpq_mat(k, n, [v for a, _ in basis for v in a])
+    R, rank = M.rref()
+    if rank != k:
+        return 0, "its basis rows are not independent"
+    cols = [next(c for c in range(n) if R[i, c] != 0) for i in range(k)]
+    sub = fmpq_mat(k, k, [M[i, c] for i in range(k) for c in cols])
+    G = fmpq_mat(len(goals), n, [v for a, _ in goals for v in a])
+    Y = fmpq_mat(len(goals), k, [G[g, c] for g in range(len(goals)) for c in cols]) * sub.inv()
+    back = Y * M
+    for g, (a, b) in enumerate(goals):
+        y = [Y[g, i] for i in range(k)]
+        if any(v < 0 for v in y):
+            return g, "a multiplier on its basis is negative"
+        if [back[g, c] for c in range(n)] != list(a):
+            return g, "its basis does not span it"
+        if not sum((v * bj for v, (_, bj) in zip(y, basis)), fmpq(0)) <= b:
+            return g, "the multipliers do not add up"
     return None
 
 

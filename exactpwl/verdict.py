@@ -90,11 +90,14 @@ class Verdict:
 
         return png(self)
 
-    def certificate(self) -> dict:
-        """The ``exactpwl.certificate`` JSON object (docs/certificate.md); only when the claim holds."""
+    def certificate(self, compact: bool = True) -> dict:
+        """The ``exactpwl.certificate`` JSON object (docs/certificate.md); only when the claim holds.
+
+        ``compact=False`` writes every redundancy proof's multipliers out instead of naming the rows
+        they combine (``implied``): larger, and checked by a dot product instead of a solve."""
         if not self.holds:
             raise InputError("certificate: there is none, the claim does not hold (or was not decided)")
-        return _certificate.write(self)
+        return _certificate.write(self, compact)
 
 
 def certify(

@@ -238,7 +238,9 @@ VALID = {
 
 
 @functools.cache
-def _cert_text(name: str) -> str:
+def _cert_text(name: str, compact: bool = False) -> str:
+    """The certificate of a VALID case; the tampering cases edit rows and multipliers written out
+    (``compact=False``), the compact form has tests of its own."""
     make_net, target, domain, _ = VALID[name]
     net = make_net()
     if callable(target):
@@ -247,11 +249,11 @@ def _cert_text(name: str) -> str:
         target = {"format": "exactpwl.pwl", "version": 1, "input_dim": 1, "breakpoints": target}
     v = certify(net, target, domain)
     assert v.holds is True
-    return json.dumps(v.certificate())
+    return json.dumps(v.certificate(compact))
 
 
-def _cert(name: str = "expr-box") -> dict:
-    return json.loads(_cert_text(name))
+def _cert(name: str = "expr-box", compact: bool = False) -> dict:
+    return json.loads(_cert_text(name, compact))
 
 
 def _issue_cert_text() -> str:
@@ -265,7 +267,7 @@ def _degenerate_cert_text() -> str:
 @functools.cache
 def _cert_abs_text() -> str:
     net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])  # relu(x) + relu(-x)
-    return json.dumps(certify(net, "abs(x1)", {"box": [[-1, 1]]}).certificate())
+    return json.dumps(certify(net, "abs(x1)", {"box": [[-1, 1]]}).certificate(compact=False))
 
 
 def _cert_abs() -> dict:
@@ -273,9 +275,10 @@ def _cert_abs() -> dict:
 
 
 # ------------------------------------------------------------------------- 1. valid certificates
+@pytest.mark.parametrize("compact", [False, True], ids=["explicit", "compact"])
 @pytest.mark.parametrize("name", sorted(VALID))
-def test_valid_certificate_every_target_kind_and_domain(name):
-    cert = _cert(name)
+def test_valid_certificate_every_target_kind_and_domain(name, compact):
+    cert = _cert(name, compact)
     rep = check_certificate(cert)
     assert rep.valid, rep.reason
     assert rep.reason is None
@@ -330,21 +333,22 @@ def _random_domain(seed: int, n: int):
 
 
 @functools.cache
-def _random_cert_text(seed: int) -> str:
+def _random_cert_text(seed: int, compact: bool = False) -> str:
     rng = random.Random(seed)
     layers = _random_layers(rng)
     net, twin = Network.from_layers(layers), Network.from_layers(_reparametrised(layers, rng))
     v = certify(net, twin, _random_domain(seed, net.input_dim))
     assert v.holds is True
-    return json.dumps(v.certificate())
+    return json.dumps(v.certificate(compact))
 
 
 SEEDS = range(30)
 
 
+@pytest.mark.parametrize("compact", [False, True], ids=["explicit", "compact"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_valid_random_network_against_reparametrised_copy(seed):
-    cert = json.loads(_random_cert_text(seed))
+def test_valid_random_network_against_reparametrised_copy(seed, compact):
+    cert = json.loads(_random_cert_text(seed, compact))
     assert cert["target"]["network"] != cert["network"]  # the copy is written differently
     rep = check_certificate(cert)
     assert rep.valid, rep.reason
@@ -685,7 +689,7 @@ def _t_wrong_branch():
 def _branch_cert_text() -> str:
     # relu(x1) equals max(0, x1, x2 - 5) where x2 - 5 never wins: on [-1, 1]^2 (x2 - 5 <= -4)
     net = Network.from_layers([([[1, 0]], [0]), ([[1]], [0])])
-    return json.dumps(certify(net, "max(0, x1, x2 - 5)", SQUARE).certificate())
+    return json.dumps(certify(net, "max(0, x1, x2 - 5)", SQUARE).certificate(compact=False))
 
 
 def _t_branch_no_longer_dominates():
@@ -806,7 +810,7 @@ def _cut_cert_text() -> str:
     # relu(x) - relu(x - 3/2) equals relu(x) on [-1, 1] (the second unit never fires there),
     # but not on [-2, 2]: at x = 2 it is 3/2, relu(2) = 2.
     net = Network.from_layers([([[1], [1]], [0, "-3/2"]), ([[1, -1]], [0])])
-    return json.dumps(certify(net, "relu(x1)", {"box": [[-1, 1]]}).certificate())
+    return json.dumps(certify(net, "relu(x1)", {"box": [[-1, 1]]}).certificate(compact=False))
 
 
 def _t_domain_bigger():
@@ -925,7 +929,7 @@ def test_random_certificates_tampered_are_rejected():
       neighbour, and labels are distinct;
     - a negative multiplier.
     """
-    done = dict.fromkeys(["bias", "drop", "flip", "neighbour", "multiplier"], 0)
+    done = dict.fromkeys(["bias", "drop", "flip", "neighbour", "multiplier", "basis"], 0)
     any_region = re.compile(r"(region \d+: |two regions have the same label)")
     for seed in SEEDS:
         rng = random.Random(1000 + seed)
@@ -974,6 +978,21 @@ def test_random_certificates_tampered_are_rejected():
             red["multipliers"][0][1] = "-1"
             _assert_rejected(check_certificate(cert), (None, None, "multiplier"))
             done["multiplier"] += 1
+
+        compact = json.loads(_random_cert_text(seed, True))
+        named = [i for i, r in enumerate(compact["regions"]) if r.get("implied")]
+        if named:  # a compact proof left out, or pointing at no basis
+            i = rng.choice(named)
+            cert = _copy(compact)
+            cert["regions"][i]["implied"]["of"].pop()
+            _assert_rejected(
+                check_certificate(cert), (i + 1, None, "neither a facet with a neighbour nor proved")
+            )
+            cert = _copy(compact)
+            imp = cert["regions"][i]["implied"]
+            imp["of"][rng.randrange(len(imp["of"]))] = len(imp["bases"])
+            _assert_rejected(check_certificate(cert), (i + 1, None, "names no valid basis"))
+            done["basis"] = done.get("basis", 0) + 1
     # every kind of tampering was exercised on several networks
     assert done["bias"] == 30 and min(done.values()) >= 5, done
 
@@ -1404,3 +1423,55 @@ def test_pinwheel_center_cannot_be_left_out():
     _assert_rejected(
         rep, re.compile(r"region \d+: (across row .* lies another region|row .* names no valid)")
     )
+
+
+# ------------------------------------------------------------------------- compact proofs
+def test_compact_certificate_names_rows_and_bases():
+    """Region C (0 < x1 < x2) of max3 on the box, compact: its facets are named by their place
+    among its sorted rows (0: x1 >= 0, 5: x1 <= x2; 4: x2 <= 1 is the box's), and its one
+    redundant row, 2: x2 >= 0, by the basis of rows 0 and 5 ((-1, 0) + (1, -1) = (0, -1), and
+    0 + 0 <= 0), from which the checker solves for the multipliers (1, 1) itself."""
+    cert = _cert(compact=True)
+    assert check_certificate(cert).valid
+    i = _idx(cert, C)
+    reg = cert["regions"][i]
+    assert sorted(f[0] for f in reg["facets"]) == [0, 5] and reg["redundant"] == []
+    assert reg["implied"] == {"bases": [[0, 5]], "of": [0]}
+    assert len(json.dumps(cert)) < len(_cert_text("expr-box"))
+
+    def rejected(bases, of=(0,)):
+        bad = _copy(cert)
+        bad["regions"][i]["implied"] = {"bases": bases, "of": list(of)}
+        return check_certificate(bad)
+
+    # row 0 alone does not span (0, -1); row 2 cannot prove itself; rows 1 (x1 >= -1) and 5 give
+    # x2 >= -1 only, not x2 >= 0; rows 0 and 0 again are not independent
+    _assert_rejected(rejected([[0]]), (i + 1, ([0, -1], 0), "its basis does not span it"))
+    _assert_rejected(rejected([[0, 2]]), (i + 1, ([0, -1], 0), "named in its own basis"))
+    _assert_rejected(rejected([[1, 5]]), (i + 1, ([0, -1], 0), "the multipliers do not add up"))
+    _assert_rejected(rejected([[0, 0]]), (i + 1, None, "not a list of distinct rows"))
+    _assert_rejected(rejected([[0, 5]], ()), (i + 1, ([0, -1], 0), "neither a facet with a neighbour nor"))
+    _assert_rejected(rejected([[0, 5]], (0, 0)), (i + 1, None, "'implied' names 2 rows, but 1 need a proof"))
+    _assert_rejected(rejected([[0, 7]]), (i + 1, None, "not a list of distinct rows"))  # C has rows 0..6
+    # a facet is [row, neighbour, point]; the later of two neighbours leaves a shared point out
+    for k, reg in enumerate(cert["regions"]):
+        for f in reg["facets"]:
+            back = [g for g in cert["regions"][f[1]]["facets"] if g[1] == k]
+            assert len(back) == 1 and (len(f) == 3) == (f[1] > k or len(back[0]) == 2)
+    bad = _copy(cert)
+    for reg in bad["regions"]:
+        for f in reg["facets"]:
+            del f[2:]
+    _assert_rejected(check_certificate(bad), (1, None, "has no point, nor has region"))
+    bad = _copy(cert)
+    bad["regions"][i]["facets"][0][0] = 2  # x2 >= 0 is no facet of C: its point is not on it
+    assert not check_certificate(bad).valid
+    bad["regions"][i]["facets"][0][0] = 9
+    _assert_rejected(check_certificate(bad), (i + 1, None, "a facet names row 9, not a row of the region"))
+    # the facet x1 <= x2 claimed implied by x1 >= 0 and x2 >= 0: (1, -1) = -(-1, 0) + (0, -1)
+    # needs the multiplier -1 (rows 2 and 5 need proofs now, in that order: bases 1 and 0)
+    bad = _copy(cert)
+    reg = bad["regions"][i]
+    reg["facets"] = [f for f in reg["facets"] if f[0] != 5]
+    reg["implied"] = {"bases": [[0, 2], [0, 5]], "of": [1, 0]}
+    _assert_rejected(check_certificate(bad), (i + 1, ([1, -1], 0), "multiplier on its basis is negative"))

@@ -1,0 +1,112 @@
+"""Benchmark: certificate size and cost, compact against written-out proofs, in one run.
+
+For each case a network is certified equal to a reparametrised copy of itself (every hidden unit
+scaled by a positive factor and the units shuffled, so the target is another network with the
+same function), then the certificate is written twice: written out (``compact=False``: every
+facet's row and every redundant row's multipliers) and compact (the default: facets named by
+their place, redundant rows by bases the checker solves on).  Both are checked by
+``exactpwl check``.  The columns:
+
+* ``certify s``: ``certify`` itself (its kernel, the default for the domain);
+* ``write s`` / ``check s``: writing and checking each form, and ``write / certify``;
+* ``KiB`` of the JSON, and ``smaller``: written-out size over compact size.
+
+The issue's targets: writing at most 1.5x certify, certificates 3x smaller (than the written-out
+form, the format of the issue's time).
+
+    python benchmarks/certificates.py            # 2-16-16-1, 3-10-10-1, 2-32-32-1, 4-8-8-1
+    python benchmarks/certificates.py --quick    # the first two
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from exactpwl import Network, certify  # noqa: E402
+from exactpwl.check import check_certificate  # noqa: E402
+
+CASES = [("2-16-16-1", 10), ("3-10-10-1", 5), ("2-32-32-1", 10), ("4-8-8-1", 5)]
+
+
+def _network(arch: str, seed: int) -> tuple[Network, Network]:
+    """A random integer network (weights in -5..5) and a reparametrised copy of it."""
+    rng = random.Random(seed)
+    sizes = [int(s) for s in arch.split("-")]
+    layers = [
+        ([[rng.randint(-5, 5) for _ in range(a)] for _ in range(b)], [rng.randint(-5, 5) for _ in range(b)])
+        for a, b in zip(sizes, sizes[1:])
+    ]
+    twin = [([[Fraction(v) for v in row] for row in W], [Fraction(v) for v in b]) for W, b in layers]
+    for k in range(len(twin) - 1):  # scale unit j of layer k by s > 0, then permute the layer's units
+        W, b = twin[k]
+        W2, b2 = twin[k + 1]
+        for j in range(len(b)):
+            s = rng.choice([2, 3])
+            W[j] = [v * s for v in W[j]]
+            b[j] *= s
+            for row in W2:
+                row[j] /= s
+        perm = list(range(len(b)))
+        rng.shuffle(perm)
+        twin[k] = ([W[p] for p in perm], [b[p] for p in perm])
+        twin[k + 1] = ([[row[p] for p in perm] for row in W2], b2)
+    return Network.from_layers(layers), Network.from_layers(twin)
+
+
+def run(arch: str, half: int, seed: int = 0) -> dict:
+    net, twin = _network(arch, seed)
+    n = net.input_dim
+    t0 = time.perf_counter()
+    v = certify(net, twin, {"box": [[-half, half]] * n})
+    rec = {"case": arch, "regions": v.regions, "certify_s": time.perf_counter() - t0, "holds": v.holds}
+    for compact in (False, True):
+        key = "compact" if compact else "explicit"
+        t0 = time.perf_counter()
+        cert = v.certificate(compact)
+        rec[f"{key}_write_s"] = time.perf_counter() - t0
+        rec[f"{key}_kib"] = len(json.dumps(cert)) / 1024
+        t0 = time.perf_counter()
+        rep = check_certificate(cert)
+        rec[f"{key}_check_s"] = time.perf_counter() - t0
+        rec[f"{key}_valid"] = rep.valid
+    return rec
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--json", action="store_true", help="one JSON object per case")
+    args = ap.parse_args()
+    cases = CASES[:2] if args.quick else CASES
+    form = f"{'write s':>8} {'/certify':>8} {'check s':>8} {'KiB':>7}"
+    head = f"{'case':<10} {'regions':>7} {'certify s':>9} | {form} | {form} | {'smaller':>7}"
+    if not args.json:
+        print(f"{'':<29}| {'written out (compact=False)':<44}| {'compact (default)':<44}|")
+        print(head)
+        print("-" * len(head))
+    for arch, half in cases:
+        r = run(arch, half)
+        if args.json:
+            print(json.dumps(r), flush=True)
+            continue
+        cells = [f"{r['case']:<10} {r['regions']:>7} {r['certify_s']:>9.2f}"]
+        for key in ("explicit", "compact"):
+            ok = "" if r[f"{key}_valid"] else " INVALID"
+            cells.append(
+                f"{r[f'{key}_write_s']:>8.2f} {r[f'{key}_write_s'] / r['certify_s']:>7.1f}x"
+                f" {r[f'{key}_check_s']:>8.2f}{ok} {r[f'{key}_kib']:>7.0f}"
+            )
+        cells.append(f"{r['explicit_kib'] / r['compact_kib']:>6.1f}x")
+        print(" | ".join(cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()
