@@ -1409,7 +1409,7 @@ def test_pinwheel_center_cannot_be_left_out():
     ]
     target = _pieces([{**p, "w": [[1, -1]], "c": [2]} for p in pinwheel], 2)
     net = Network.from_layers([([[1, -1]], [2])], ["linear"])  # x1 - x2 + 2, like every piece
-    cert = certify(net, target).certificate()
+    cert = certify(net, target).certificate(compact=False)
     assert len(cert["regions"]) == 9 and check_certificate(cert).valid
     centre = next(k for k, r in enumerate(cert["regions"]) if r["piece"] == 4)
     # the cut bits of B: x1 > 0 (1), x1 < 1 (0), x2 > 0 (1), x2 < 1 (0) in the sorted cuts
