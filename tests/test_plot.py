@@ -383,8 +383,13 @@ def test_readme_picture_is_what_its_command_draws(cli, tmp_path):
     r = cli(*args)
     assert r.returncode == 0, r.stderr
     # max3 against max(0, x1, x2 - 1/8): they differ exactly where x2 > max(0, x1); the point found
-    # there, with both exact values
-    assert "5 activation regions, 3 linear pieces" in r.stdout and "x      = (1/2, 9/16)" in r.stdout
+    # there, with both exact values (by hand: max(0, x1, x2) and max(0, x1, x2 - 1/8))
+    assert "5 activation regions, 3 linear pieces" in r.stdout
+    x1, x2 = (Fraction(v) for v in re.search(r"x      = \((.*), (.*)\)", r.stdout).groups())
+    assert x2 > max(0, x1) and f"the counterexample ({x1}, {x2}) is marked" in readme
+    assert (
+        f"network: {max(0, x1, x2)}" in r.stdout and f"target:  {max(0, x1, x2 - Fraction(1, 8))}" in r.stdout
+    )
     assert committed.read_bytes()[:8] == PNG and committed.stat().st_size < 100_000
     d = plot_regions(Network.load(ROOT / "examples" / "max3.json"), None, tmp_path / "x.png")
     again, shown = read(tmp_path / "again.png"), read(committed)
