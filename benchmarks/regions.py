@@ -114,6 +114,12 @@ def make_layers(arch: str, seed: int) -> list[tuple[list[list[int]], list[int]]]
     return layers
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the worker processes, once the pool closed)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     rss = resource.getrusage(who).ru_maxrss  # KiB on Linux, bytes on macOS
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
@@ -192,10 +198,10 @@ def run_one(arch: str, method: str, seed: int) -> dict[str, Any]:
     describe(as_domain(domain, n).rows, n, backend)
     regions(Network.from_layers(make_layers("2-2-1", seed)), {"box": [list(BOX)] * 2}, kernel=kernel)
     base = _maxrss_mib()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     g = regions(net, domain, backend=backend, kernel=kernel, workers=workers)
     s = g.summary()
-    t1, c1 = time.perf_counter(), time.process_time()
+    t1, c1, k1 = time.perf_counter(), time.process_time(), _children_cpu()
     _ = g.graph  # the networkx graph with every Region (the walk has built it already)
     t2 = time.perf_counter()
     assert s["kernel"] == kernel
@@ -210,7 +216,7 @@ def run_one(arch: str, method: str, seed: int) -> dict[str, Any]:
         "bounded": s["bounded"],
         "edges": s["edges"],
         "seconds": round(t1 - t0, 3),
-        "cpu": round(c1 - c0, 3),
+        "cpu": round(c1 - c0 + k1 - k0, 3),
         "graph_seconds": round(t2 - t0, 3),
         "regions_per_s": round(s["regions"] / (t1 - t0), 1) if t1 > t0 else None,
         "lps": s["lps"],
@@ -385,6 +391,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of every network's random.Random (default 0)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per case (default 900)")
     ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run every case N times, round after round, with the targets and the load of each round",
+    )
+    ap.add_argument(
         "--one", nargs=2, metavar=("NET", "METHOD"), help="internal: run one case here, print one JSON line"
     )
     args = ap.parse_args(argv)
@@ -428,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
             f"timeout {args.timeout:g} s per case; code {version}; {os.cpu_count()} cores, load {load}"
         )
         print(
-            "seconds = the regions() call (counts ready); cpu s = its CPU time in this process; "
+            "seconds = the regions() call (counts ready); cpu s = its CPU time (worker processes included); "
             "graph s = until the networkx graph exists too; time / walk compares graph s"
         )
         print(
@@ -441,12 +454,17 @@ def main(argv: list[str] | None = None) -> int:
     checks: list[dict[str, Any]] = []
     mismatches: list[str] = []
     all_runs: list[dict[str, Any]] = []
-    for arch in nets:
+    rounds: list[tuple[float | None, list[dict[str, Any]]]] = []  # (load at its start, its runs)
+    for arch, rnd in ((a, k) for k in range(max(1, args.repeat)) for a in nets):
+        if arch == nets[0]:
+            rounds.append((os.getloadavg()[0] if hasattr(os, "getloadavg") else None, []))
         runs: dict[str, dict[str, Any]] = {}
         for method in methods_for(arch, args.methods):
             r = spawn(arch, method, args.seed, args.timeout)
+            r["round"] = rnd + 1
             runs[method] = r
             all_runs.append(r)
+            rounds[-1][1].append(r)
             ratio = ratio_of(r, runs.get(BASELINE))
             if args.json:
                 emit({"kind": "case", **r, "seconds_over_walk": _round(ratio)})
@@ -459,9 +477,13 @@ def main(argv: list[str] | None = None) -> int:
             if not agree:
                 mismatches.append(arch)
 
-    goals = targets(all_runs)
+    goals = targets(rounds[0][1])
     for rec in goals:
-        emit(rec)
+        emit({**rec, "round": 1, "load": rounds[0][0]})
+    later = [(k + 2, load, targets(runs)) for k, (load, runs) in enumerate(rounds[1:])]
+    for rnd, load, recs in later:
+        for rec in recs:
+            emit({**rec, "round": rnd, "load": load})
     errors = [r for r in all_runs if r["status"] == "error"]
     if not args.json:
         bases = [r["base_mib"] for r in all_runs if r["status"] in ("ok", "incomplete") and r.get("base_mib")]
@@ -481,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             skipped = f" (not compared: {', '.join(rec['not_compared'])})" if rec["not_compared"] else ""
             print(f"  {rec['network']:<12}  {ratios};  regions: {counts}  -> {verdict}{skipped}")
-        print("\nTargets (issue 13), ratios of this run:")
+        first = f" (round 1, load {rounds[0][0]})" if later else ""
+        print(f"\nTargets (issue 13), ratios of this run{first}:")
         for rec in goals:
             if rec["ratio"] is None:
                 print(f"  {rec['target']}: not measured in this run")
@@ -494,6 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                 extra = f" (regions {f['exactpwl regions']} exact, regioncam {f['regioncam faces']} faces)"
             met = "met" if rec["met"] else "NOT met"
             print(f"  {rec['target']}: {rec['ratio']}x, goal {rec['goal']}x: {met}{extra}")
+        for rnd, load, recs in later:
+            measured = [f"{r['target']}: {r['ratio']}x" for r in recs if r["ratio"] is not None]
+            print(f"  round {rnd} (load {load}): " + ("; ".join(measured) or "nothing measured"))
     if mismatches:
         print(
             f"\n!!! MISMATCH: methods disagree on {', '.join(mismatches)} -- "
