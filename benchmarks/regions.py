@@ -31,6 +31,23 @@ the child at the end, i.e. the peak resident set size of the whole child process
 imports included (the RSS after imports is shown under the table for scale); with worker
 processes, the largest child's peak is added (``RUSAGE_CHILDREN``).
 
+One worker against two, 4-12-12-12-1 (81,522 regions), on 2 cores shared with other jobs;
+``--repeat 3`` rounds, each ratio from one round (seconds: wall of the ``regions`` call; cpu:
+worker processes included; path: the CPU critical path, this process plus the busiest worker)::
+
+    code                         load  1 worker s (cpu)   2 workers s (cpu, path)   wall ratio  path ratio
+    7c9fb4a (one piece serially)  5.0      10.0 (6.7)          9.4 (6.3, -)             1.08x       -
+    7c9fb4a                       5.0      10.0 (6.7)          8.1 (5.7, -)             1.24x       -
+    parts serially too            2.9       4.5 (4.2)          5.0 (4.8, 2.66)          0.92x     1.59x
+    parts serially too            3.0       4.6 (4.4)          5.6 (5.5, 3.00)          0.82x     1.48x
+    parts serially too            2.6        -                  -                       0.94x     2.04x
+
+The wall ratio is what the machine gave: with Linux's autogroup scheduling (on here) every
+session gets a fair share of the cores, so under load the two workers together ran on about one
+core (cpu s about equal to wall s in both runs) and cannot beat one process.  The CPU critical
+path is what two free cores would give: 1.5-2.0x.  Finishing a large job in 16 parts, one after
+another, also made one process faster (6.7 -> 4.2-4.4 CPU s), which lowers both ratios.
+
 Run from the repository root::
 
     python benchmarks/regions.py                  # everything (several minutes: the walk on 4-12-12-12-1)
