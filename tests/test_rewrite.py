@@ -151,6 +151,18 @@ def test_rewriting_proves_reparametrisations(data):
     assert equal_by_rewriting(network_of(layers), PWL.from_network(network_of(other)))
 
 
+def test_a_wrong_rewriting_is_caught_when_the_regions_are_enumerated(monkeypatch):
+    # break the rewriter on purpose: a false "equal" must not survive the enumeration
+    import exactpwl.verdict
+
+    monkeypatch.setattr(exactpwl.verdict, "equal_by_rewriting", lambda net, t: True)
+    net = Network.from_layers(max_tournament(2))
+    v = certify(net, "max(x1, x2) + relu(x1 - 1/2) - relu(x1 - 1/2 - 1e-9)")
+    assert v.holds is True and v.stats["method"] == "rewriting"  # the broken shortcut said so
+    with pytest.raises(AssertionError, match="fails on its regions"):
+        _ = v.regions
+
+
 # ---------------------------------------------------------------------- sampling
 
 
