@@ -59,7 +59,8 @@ class Verdict:
     (a sampled point where the two sides differ, checked exactly; the walk then starts in its
     region) or ``"rewriting"`` (both sides have one normal form, ``exactpwl.rewrite``).  A claim
     proved by rewriting enumerates its regions only when ``graph`` or ``regions`` is first asked
-    for (a certificate, a picture, the count), and asks again on each whether the two sides agree.
+    for (a certificate, a picture, the count), and asks again on each whether the two sides agree;
+    with a ``progress`` callback (someone watches the regions go by) they are enumerated at once.
     """
 
     holds: bool | None
@@ -186,7 +187,11 @@ def certify(
         method = "sampling"
     elif prog.pieces is None and max_regions is None and equal_by_rewriting(net, t):
         stats = {"seconds": round(time.perf_counter() - t0, 3), "method": "rewriting"}
-        verdict = Verdict(True, None, None, None, prog, net, t, domain, stats, pairs, walk)
+        verdict = Verdict(
+            True, None, None, None, prog, net, t, domain, stats, pairs, lambda: walk(progress=progress)
+        )
+        if progress is not None:  # someone watches the regions go by: enumerate them now
+            _ = verdict.graph
         if cross_check is not None:
             _cross_check(verdict, cross_check, dom)
         return verdict
