@@ -31,6 +31,23 @@ the child at the end, i.e. the peak resident set size of the whole child process
 imports included (the RSS after imports is shown under the table for scale); with worker
 processes, the largest child's peak is added (``RUSAGE_CHILDREN``).
 
+One worker against two, 4-12-12-12-1 (81,522 regions), on 2 cores shared with other jobs;
+``--repeat 3`` rounds, each ratio from one round (seconds: wall of the ``regions`` call; cpu:
+worker processes included; path: the CPU critical path, this process plus the busiest worker)::
+
+    code                         load  1 worker s (cpu)   2 workers s (cpu, path)   wall ratio  path ratio
+    7c9fb4a (one piece serially)  5.0      10.0 (6.7)          9.4 (6.3, -)             1.08x       -
+    7c9fb4a                       5.0      10.0 (6.7)          8.1 (5.7, -)             1.24x       -
+    parts serially too            2.9       4.5 (4.2)          5.0 (4.8, 2.66)          0.92x     1.59x
+    parts serially too            3.0       4.6 (4.4)          5.6 (5.5, 3.00)          0.82x     1.48x
+    parts serially too            2.6        -                  -                       0.94x     2.04x
+
+The wall ratio is what the machine gave: with Linux's autogroup scheduling (on here) every
+session gets a fair share of the cores, so under load the two workers together ran on about one
+core (cpu s about equal to wall s in both runs) and cannot beat one process.  The CPU critical
+path is what two free cores would give: 1.5-2.0x.  Finishing a large job in 16 parts, one after
+another, also made one process faster (6.7 -> 4.2-4.4 CPU s), which lowers both ratios.
+
 Run from the repository root::
 
     python benchmarks/regions.py                  # everything (several minutes: the walk on 4-12-12-12-1)
@@ -114,6 +131,48 @@ def make_layers(arch: str, seed: int) -> list[tuple[list[list[int]], list[int]]]
     return layers
 
 
+def _timed_part(net_data: dict, part: dict, open_units: int) -> Any:
+    """``parallel.run_part``, noting its CPU seconds (and the worker's pid) in a file."""
+    from exactpwl import parallel
+
+    c0 = time.process_time()
+    table = parallel.run_part(net_data, part, open_units)
+    with open(os.environ["EXACTPWL_BENCH_PARTS"], "a") as f:
+        f.write(f"{os.getpid()} {time.process_time() - c0}\n")
+    return table
+
+
+def _count_part_cpu() -> str:
+    """Make the worker processes note each part's CPU time (``regions`` then runs ``_timed_part``)."""
+    import tempfile
+
+    from exactpwl import parallel
+
+    fd, path = tempfile.mkstemp(suffix=".parts")
+    os.close(fd)
+    os.environ["EXACTPWL_BENCH_PARTS"] = path
+    default = parallel.subdivide.__kwdefaults__
+    default["runner"] = _timed_part
+    return path
+
+
+def _worker_cpu(path: str) -> dict[int, float]:
+    """CPU seconds per worker process, from the notes of ``_timed_part`` (the file is removed)."""
+    per: dict[int, float] = {}
+    with open(path) as f:
+        for line in f:
+            pid, cpu = line.split()
+            per[int(pid)] = per.get(int(pid), 0.0) + float(cpu)
+    os.unlink(path)
+    return per
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the worker processes, once the pool closed)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     rss = resource.getrusage(who).ru_maxrss  # KiB on Linux, bytes on macOS
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
@@ -191,14 +250,20 @@ def run_one(arch: str, method: str, seed: int) -> dict[str, Any]:
     # warm-up outside the timed part: imports the backend (HiGHS) and runs it once on the box
     describe(as_domain(domain, n).rows, n, backend)
     regions(Network.from_layers(make_layers("2-2-1", seed)), {"box": [list(BOX)] * 2}, kernel=kernel)
+    parts_cpu = _count_part_cpu() if workers > 1 else None
     base = _maxrss_mib()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     g = regions(net, domain, backend=backend, kernel=kernel, workers=workers)
     s = g.summary()
-    t1, c1 = time.perf_counter(), time.process_time()
+    t1, c1, k1 = time.perf_counter(), time.process_time(), _children_cpu()
     _ = g.graph  # the networkx graph with every Region (the walk has built it already)
     t2 = time.perf_counter()
     assert s["kernel"] == kernel
+    # the critical path in CPU seconds: this process, plus the busiest worker's parts
+    path = None
+    if parts_cpu is not None:
+        busiest = max(_worker_cpu(parts_cpu).values(), default=0.0)
+        path = round(c1 - c0 + busiest, 3)
     peak = _maxrss_mib() + (_maxrss_mib(resource.RUSAGE_CHILDREN) if workers > 1 else 0)
     return {
         "network": arch,
@@ -210,7 +275,8 @@ def run_one(arch: str, method: str, seed: int) -> dict[str, Any]:
         "bounded": s["bounded"],
         "edges": s["edges"],
         "seconds": round(t1 - t0, 3),
-        "cpu": round(c1 - c0, 3),
+        "cpu": round(c1 - c0 + k1 - k0, 3),
+        "cpu_path": round(c1 - c0, 3) if path is None else path,
         "graph_seconds": round(t2 - t0, 3),
         "regions_per_s": round(s["regions"] / (t1 - t0), 1) if t1 > t0 else None,
         "lps": s["lps"],
@@ -365,6 +431,8 @@ def targets(all_runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if counts_only is not None:
             rec["ratio_to_counts"] = round(counts_only, 2)
             rec["cpu_ratio"] = round(a["cpu"] / b["cpu"], 2) if a.get("cpu") and b.get("cpu") else None
+        if den == "subdivision-2" and a.get("cpu_path") and b.get("cpu_path"):
+            rec["cpu_path_ratio"] = round(a["cpu_path"] / b["cpu_path"], 2)
         if den == "regioncam":
             rec["faces"] = {"exactpwl regions": a["regions"], "regioncam faces": b["regions"]}
         out.append(rec)
@@ -384,6 +452,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--methods", nargs="+", choices=METHODS, help="methods to run (default: per network)")
     ap.add_argument("--seed", type=int, default=0, help="seed of every network's random.Random (default 0)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per case (default 900)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run every case N times, round after round, with the targets and the load of each round",
+    )
     ap.add_argument(
         "--one", nargs=2, metavar=("NET", "METHOD"), help="internal: run one case here, print one JSON line"
     )
@@ -428,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
             f"timeout {args.timeout:g} s per case; code {version}; {os.cpu_count()} cores, load {load}"
         )
         print(
-            "seconds = the regions() call (counts ready); cpu s = its CPU time in this process; "
+            "seconds = the regions() call (counts ready); cpu s = its CPU time (worker processes included; "
+            "the CPU critical path is this process's plus the busiest worker's); "
             "graph s = until the networkx graph exists too; time / walk compares graph s"
         )
         print(
@@ -441,12 +517,17 @@ def main(argv: list[str] | None = None) -> int:
     checks: list[dict[str, Any]] = []
     mismatches: list[str] = []
     all_runs: list[dict[str, Any]] = []
-    for arch in nets:
+    rounds: list[tuple[float | None, list[dict[str, Any]]]] = []  # (load at its start, its runs)
+    for arch, rnd in ((a, k) for k in range(max(1, args.repeat)) for a in nets):
+        if arch == nets[0]:
+            rounds.append((os.getloadavg()[0] if hasattr(os, "getloadavg") else None, []))
         runs: dict[str, dict[str, Any]] = {}
         for method in methods_for(arch, args.methods):
             r = spawn(arch, method, args.seed, args.timeout)
+            r["round"] = rnd + 1
             runs[method] = r
             all_runs.append(r)
+            rounds[-1][1].append(r)
             ratio = ratio_of(r, runs.get(BASELINE))
             if args.json:
                 emit({"kind": "case", **r, "seconds_over_walk": _round(ratio)})
@@ -459,9 +540,13 @@ def main(argv: list[str] | None = None) -> int:
             if not agree:
                 mismatches.append(arch)
 
-    goals = targets(all_runs)
+    goals = targets(rounds[0][1])
     for rec in goals:
-        emit(rec)
+        emit({**rec, "round": 1, "load": rounds[0][0]})
+    later = [(k + 2, load, targets(runs)) for k, (load, runs) in enumerate(rounds[1:])]
+    for rnd, load, recs in later:
+        for rec in recs:
+            emit({**rec, "round": rnd, "load": load})
     errors = [r for r in all_runs if r["status"] == "error"]
     if not args.json:
         bases = [r["base_mib"] for r in all_runs if r["status"] in ("ok", "incomplete") and r.get("base_mib")]
@@ -481,7 +566,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             skipped = f" (not compared: {', '.join(rec['not_compared'])})" if rec["not_compared"] else ""
             print(f"  {rec['network']:<12}  {ratios};  regions: {counts}  -> {verdict}{skipped}")
-        print("\nTargets (issue 13), ratios of this run:")
+        first = f" (round 1, load {rounds[0][0]})" if later else ""
+        print(f"\nTargets (issue 13), ratios of this run{first}:")
         for rec in goals:
             if rec["ratio"] is None:
                 print(f"  {rec['target']}: not measured in this run")
@@ -489,11 +575,21 @@ def main(argv: list[str] | None = None) -> int:
             extra = ""
             if "ratio_to_counts" in rec:
                 extra = f" (to the counts only: {rec['ratio_to_counts']}x; CPU: {rec['cpu_ratio']}x)"
+            if "cpu_path_ratio" in rec:
+                extra = f" (CPU critical path: {rec['cpu_path_ratio']}x)"
             if "faces" in rec:
                 f = rec["faces"]
                 extra = f" (regions {f['exactpwl regions']} exact, regioncam {f['regioncam faces']} faces)"
             met = "met" if rec["met"] else "NOT met"
             print(f"  {rec['target']}: {rec['ratio']}x, goal {rec['goal']}x: {met}{extra}")
+        for rnd, load, recs in later:
+            measured = [
+                f"{r['target']}: {r['ratio']}x"
+                + (f" (CPU critical path: {r['cpu_path_ratio']}x)" if "cpu_path_ratio" in r else "")
+                for r in recs
+                if r["ratio"] is not None
+            ]
+            print(f"  round {rnd} (load {load}): " + ("; ".join(measured) or "nothing measured"))
     if mismatches:
         print(
             f"\n!!! MISMATCH: methods disagree on {', '.join(mismatches)} -- "

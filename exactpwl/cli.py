@@ -439,7 +439,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
             print("refuted: the network and the target differ")
             print("  " + v.symmetry.failed_text())
         else:
-            print(f"refuted: the network and the target differ (found after {v.regions} regions)")
+            plural = "s" if v.regions != 1 else ""
+            print(f"refuted: the network and the target differ (found after {v.regions} region{plural})")
         print("  x      = (" + ", ".join(format_number(t) for t in cx.x) + ")")
         print("  network: " + ", ".join(format_number(t) for t in cx.network))
         print("  target:  " + ", ".join(format_number(t) for t in cx.target))

@@ -366,6 +366,7 @@ def regions(
     workers: int | None = None,
     client: Any = None,
     store: str | None = None,
+    start: Sequence[Any] | None = None,
 ) -> RegionGraph:
     """Enumerate the activation regions of ``net`` over ``domain`` exactly.
 
@@ -392,6 +393,10 @@ def regions(
 
     ``graph.stats["kernel"]`` says which kernel ran.
 
+    ``start``: a point strictly inside the domain where the walk begins (in the region at the
+    point, perturbed lexicographically); with ``until`` a region known to satisfy it is met
+    first.  It asks for the walk.
+
     Parallel (the subdivision; ``exactpwl.parallel``): ``workers=None`` uses every core once a
     job has run for ``parallel.LARGE_SECONDS`` (smaller jobs stay in this process),
     ``workers=N`` uses N processes, ``workers=1`` none; ``client`` (a ``dask.distributed.Client``)
@@ -413,7 +418,11 @@ def regions(
         raise InputError("max_regions: must be at least 1")
     if kernel not in KERNELS:
         raise InputError(f"kernel: {kernel!r} is not one of {', '.join(KERNELS)}")
-    bounded = dom is not None and dom.is_bounded()
+    if start is not None:
+        if dom is not None and not dom.contains(start, strict=True):
+            raise InputError("start: the point must lie strictly inside the domain")
+        kernel = "walk"
+    bounded = kernel != "walk" and dom is not None and dom.is_bounded()
     if kernel == "auto":
         kernel = "subdivision" if bounded and backend == "ppl" else "walk"
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
@@ -424,7 +433,7 @@ def regions(
             return g
     if store is not None and max_regions is None:
         raise InputError("store: streaming regions to disk needs the subdivision (a bounded domain)")
-    return _walk(net, dom, max_regions, backend, progress, predict, until)
+    return _walk(net, dom, max_regions, backend, progress, predict, until, start)
 
 
 def _subdivide(
@@ -475,6 +484,7 @@ def _walk(
     progress: Callable[[int, int], None] | None,
     predict: bool,
     until: Callable[[Region], bool] | None,
+    start: Sequence[Any] | None = None,
 ) -> RegionGraph:
     """The walk kernel."""
     n = net.input_dim
@@ -484,7 +494,8 @@ def _walk(
     G = RegionGraph(net, dom)
     g = G.graph
 
-    start = dom.interior_point() if dom is not None else tuple(fmpq(0) for _ in range(n))
+    if start is None:
+        start = dom.interior_point() if dom is not None else tuple(fmpq(0) for _ in range(n))
     known: dict[tuple[int, ...], set[Row]] = {}  # facets of a region whose neighbour is in the graph
     capped: set[tuple[int, ...]] = set()  # regions with a neighbour left out because of max_regions
 

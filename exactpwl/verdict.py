@@ -11,7 +11,8 @@ re-verifies from the target's own definition, without this compiler.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -25,8 +26,10 @@ from .errors import InputError
 from .network import Network
 from .numbers import format_number, to_fraction
 from .polyhedron import as_domain
+from .probe import difference_point
 from .pwl import PWL, Piece, as_target
 from .region_graph import Region, RegionGraph, regions
+from .rewrite import equal_by_rewriting
 
 __all__ = ["Counterexample", "Verdict", "certify", "validate_pieces", "piece_of"]
 
@@ -49,12 +52,21 @@ class Counterexample:
 
 @dataclass
 class Verdict:
-    """The answer of ``certify``: ``holds`` is True, False, or None (a cap stopped the walk)."""
+    """The answer of ``certify``: ``holds`` is True, False, or None (a cap stopped the walk).
+
+    ``stats["method"]`` says what decided it: ``"regions"`` (every region of the joint program
+    enumerated, or the walk stopped at the first one where the two sides differ), ``"sampling"``
+    (a sampled point where the two sides differ, checked exactly; the walk then starts in its
+    region) or ``"rewriting"`` (both sides have one normal form, ``exactpwl.rewrite``).  A claim
+    proved by rewriting enumerates its regions only when ``graph`` or ``regions`` is first asked
+    for (a certificate, a picture, the count), and asks again on each whether the two sides agree;
+    with a ``progress`` callback (someone watches the regions go by) they are enumerated at once.
+    """
 
     holds: bool | None
-    regions: int
+    _regions: int | None
     counterexample: Counterexample | None
-    graph: RegionGraph | None  # None: refuted by symmetry before any walk
+    _graph: RegionGraph | None  # None: refuted by symmetry before any walk
     program: Program | None
     network: Network
     target: PWL
@@ -62,9 +74,31 @@ class Verdict:
     stats: dict = field(default_factory=dict)
     pairs: list | None = None  # pieces targets: the proofs that every two pieces agree (or do not meet)
     symmetry: Any = None  # certify(..., symmetric_in=...): the regions are the chamber's (exactpwl.symmetry)
+    _enumerate: Callable[[], RegionGraph] | None = field(default=None, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.holds)
+
+    @property
+    def graph(self) -> RegionGraph | None:
+        """The regions of the joint program that were walked (all of them when the claim holds;
+        None when symmetry refuted the claim before any walk)."""
+        if self._graph is None and self._enumerate is not None:
+            g = self._enumerate()
+            if not g.complete:  # cannot happen: no cap, and the claim holds on every region
+                where = f" (region {g.stopped_at} differs)" if g.stopped_at is not None else ""
+                raise AssertionError(f"a claim proved by rewriting fails on its regions{where}")
+            self._graph = g
+            method = self.stats.pop("method")
+            self.stats.update(kernel=g.stats["kernel"], backend=g.stats["backend"], method=method)
+        return self._graph
+
+    @property
+    def regions(self) -> int:
+        """Regions examined: of the joint program, all of them when the claim holds."""
+        if self._regions is None:
+            self._regions = len(self.graph)
+        return self._regions
 
     def _repr_latex_(self) -> str:
         """Jupyter typesets it (``exactpwl.latex``; imported only when asked)."""
@@ -150,6 +184,7 @@ def certify(
             client=client,
         )
         return certify_symmetric(net, target, domain, symmetric_in, symmetry_proof, **options)
+    t0 = time.perf_counter()
     t = as_target(target, net.input_dim)
     prog = joint_program(net, t)
     dom = as_domain(domain, net.input_dim)
@@ -162,18 +197,48 @@ def certify(
         piece = piece_of(prog.pieces, region)
         return not (region.W == piece.W and region.c == piece.c)
 
-    g = regions(
-        prog.network,
-        dom,
-        max_regions=max_regions,
-        backend=backend,
-        until=differs,
-        progress=progress,
-        kernel=kernel,
-        workers=workers,
-        client=client,
-    )
+    def walk(until: Callable[[Region], bool] | None = differs, **kw: Any) -> RegionGraph:
+        return regions(
+            prog.network,
+            dom,
+            backend=backend,
+            until=until,
+            kernel=kernel,
+            workers=workers,
+            client=client,
+            **kw,
+        )
+
+    # cheap routes first: a sampled difference (refutes), equal normal forms (proves)
+    x = difference_point(prog.network, net, t, dom) if prog.pieces is None else None
+    if x is not None:
+        g = walk(start=x)
+        method = "sampling"
+    elif prog.pieces is None and max_regions is None and equal_by_rewriting(net, t):
+        stats = {"seconds": round(time.perf_counter() - t0, 3), "method": "rewriting"}
+        verdict = Verdict(
+            True,
+            None,
+            None,
+            None,
+            prog,
+            net,
+            t,
+            domain,
+            stats,
+            pairs,
+            _enumerate=lambda: walk(progress=progress),
+        )
+        if progress is not None:  # someone watches the regions go by: enumerate them now
+            _ = verdict.graph
+        if cross_check is not None:
+            _cross_check(verdict, cross_check, dom)
+        return verdict
+    else:
+        g = walk(max_regions=max_regions, progress=progress)
+        method = "regions"
     stats = {k: g.stats[k] for k in ("seconds", "kernel", "backend")}
+    stats["method"] = method
     if g.stopped_at is not None:
         cx = _counterexample(net, t, prog, g[g.stopped_at])
         verdict = Verdict(False, len(g), cx, g, prog, net, t, domain, stats, pairs)

@@ -71,6 +71,18 @@ def test_pool_equals_serial(layers, domain):
     check_graph(ref, pooled, domain)
 
 
+@pytest.mark.parametrize("layers, domain", NETS)
+def test_a_large_job_in_one_process_is_finished_in_parts(layers, domain, monkeypatch):
+    """Serial too: a job still running after LARGE_SECONDS is cut into parts finished one after
+    another here; the graph is the walk's (an independent kernel) and passes check_graph."""
+    ref = Ref(layers)
+    monkeypatch.setattr(parallel, "LARGE_SECONDS", 0.0)  # every job counts as large
+    parted = regions(ref.net(), domain, workers=1)
+    assert parted.stats["workers"] == 1 and parted.stats["parts"] > 2
+    same_graphs(parted, regions(ref.net(), domain, kernel="walk"))
+    check_graph(ref, parted, domain)
+
+
 @pytest.mark.parametrize(
     "name", ["coincident", "deep_identically_zero", "dead_and_active", "triangle_domain"]
 )
