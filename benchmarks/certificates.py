@@ -18,14 +18,13 @@ form, the format of the issue's time).
     python benchmarks/certificates.py            # 2-16-16-1, 3-10-10-1, 2-32-32-1, 4-8-8-1
     python benchmarks/certificates.py --quick    # the first two
 
-Measured (2 shared cores, load about 2, 2026-12-02):
+Measured (2 shared cores, load about 2, 2026-12-02; written out | compact):
 
-                                 | written out (compact=False)         | compact (default)                   |
-    case       regions certify s |  write s /certify  check s     KiB |  write s /certify  check s     KiB | smaller
-    2-16-16-1      365      0.08 |     0.52     6.3x     0.38     933 |     0.59     7.0x     0.39     140 |    6.7x
-    3-10-10-1      890      0.07 |     1.31    19.3x     0.69    1860 |     0.97    14.4x     0.88     371 |    5.0x
-    2-32-32-1     1969      0.29 |     7.59    26.4x     4.57   10034 |     5.42    18.9x     3.28    1085 |    9.2x
-    4-8-8-1       1639      0.15 |     3.20    22.0x     2.13    3456 |     2.94    20.3x     1.79     876 |    3.9x
+    case       regions certify s | write s /certify check s   KiB | write s /certify check s  KiB | smaller
+    2-16-16-1      365      0.08 |    0.52     6.3x    0.38   933 |    0.59     7.0x    0.39  140 |  6.7x
+    3-10-10-1      890      0.07 |    1.31    19.3x    0.69  1860 |    0.97    14.4x    0.88  371 |  5.0x
+    2-32-32-1     1969      0.29 |    7.59    26.4x    4.57 10034 |    5.42    18.9x    3.28 1085 |  9.2x
+    4-8-8-1       1639      0.15 |    3.20    22.0x    2.13  3456 |    2.94    20.3x    1.79  876 |  3.9x
 
 Size: 3.9-9.2x smaller (target 3x: met).  Writing: 7-20x the certification (target 1.5x: not
 met).  The subdivision kernel made certification 10-40x faster than the walk the target was set
