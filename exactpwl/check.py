@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat
 
 from .errors import InputError
 from .expr import branch_form, branches, canonical
-from .network import Network
+from .network import Network, unit_rows
 from .numbers import int_texts, load_json, load_json_file, primitive_int_row, primitive_row, to_fmpq
 from .pwl import PWL, segments
 
@@ -325,15 +325,7 @@ class _Net:
 
     def unit_rows(self, Z: fmpq_mat, mask: Sequence[bool]) -> list[tuple[Row, Row]]:
         """Per ReLU unit of a layer with pre-activations Z: its row when inactive, when active."""
-        n, w = self.n, self.n + 1
-        N, _ = Z.numer_denom()  # one positive denominator: the rows' half-spaces are N's
-        ints = [int(v) for v in N.entries()]
-        out = []
-        for j, relu in enumerate(mask):
-            if relu:
-                a, c = ints[j * w : j * w + n], ints[j * w + n]
-                out.append((primitive_int_row(a, -c), primitive_int_row([-v for v in a], c)))
-        return out
+        return unit_rows(Z, mask, self.n)
 
 
 # ==================================================================== the checks

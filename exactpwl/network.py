@@ -522,16 +522,7 @@ class Network:
         return M + self._bias_cols[depth]
 
     def _unit_rows(self, pre: fmpq_mat, mask: Sequence[bool]) -> list[tuple]:
-        """For each ReLU unit of a layer: (its row when inactive, its row when active), primitive."""
-        n, w = self.input_dim, pre.ncols()
-        N, _ = pre.numer_denom()
-        ints = [int(v) for v in N.entries()]
-        out = []
-        for j, relu in enumerate(mask):
-            if relu:
-                a, c = ints[j * w : j * w + n], ints[j * w + n]
-                out.append((primitive_int_row(a, -c), primitive_int_row([-v for v in a], c)))
-        return out
+        return unit_rows(pre, mask, self.input_dim)
 
     def affine_map(self, pattern: Sequence[int]) -> tuple[fmpq_mat, fmpq_mat]:
         """The exact ``(W, c)`` with ``net(x) = W x + c`` on the region of ``pattern``."""
@@ -540,3 +531,17 @@ class Network:
         W = fmpq_mat(M.nrows(), n, [M[i, k] for i in range(M.nrows()) for k in range(n)])
         c = fmpq_mat(M.nrows(), 1, [M[i, n] for i in range(M.nrows())])
         return W, c
+
+
+def unit_rows(pre: fmpq_mat, mask: Sequence[bool], n: int) -> list[tuple]:
+    """For each ReLU unit of a layer whose pre-activations are the rows ``[a | c]`` of ``pre``
+    (affine in x, n inputs): (its row when inactive, its row when active), primitive integers."""
+    w = pre.ncols()
+    N, _ = pre.numer_denom()  # one positive denominator: the rows' half-spaces are N's
+    ints = [int(v) for v in N.entries()]
+    out = []
+    for j, relu in enumerate(mask):
+        if relu:
+            a, c = ints[j * w : j * w + n], ints[j * w + n]
+            out.append((primitive_int_row(a, -c), primitive_int_row([-v for v in a], c)))
+    return out
