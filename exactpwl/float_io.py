@@ -36,7 +36,7 @@ class Rationalization:
             return f"weights rationalized ({self.rule}); nothing changed"
         return (
             f"weights rationalized ({self.rule}); largest change {format_number(self.max_change)} "
-            f"(about {float(self.max_change):.3g}) at {self.where}"
+            f"at {self.where}"
         )
 
 

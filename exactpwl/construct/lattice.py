@@ -19,7 +19,6 @@ The ``ceil(log2(n + 1))``-hidden-layer representation of Arora et al. / Wang-Sun
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import partial
@@ -273,8 +272,8 @@ def lattice(target: PWL | dict, passthrough: str = "linear") -> Construction:
     net = tree_network(n, maps, groups, passthrough)
     dom = hull([v for vs in form["vertices"] for v in vs], n)
 
-    depth_min = max(math.ceil(math.log2(len(g))) if len(g) > 1 else 0 for g in groups)
-    depth_max = math.ceil(math.log2(len(groups))) if len(groups) > 1 else 0
+    depth_min = max(_ceil_log2(len(g)) for g in groups)
+    depth_max = _ceil_log2(len(groups))
     steps = lattice_steps(maps, form["piece_map"], form["sets"], groups)
     with evaluate(False):
         steps += [
@@ -390,3 +389,8 @@ def margin_classifier(w: Sequence[Any], b: Any, eps: Any) -> Construction:
 def exact_labels(net: Network, points: Sequence[Sequence[Any]]) -> list[Fraction]:
     """The classifier's exact outputs at data points (for checking 0/1 on margin data)."""
     return [net(p)[0] for p in points]
+
+
+def _ceil_log2(m: int) -> int:
+    """ceil(log2 m) for m >= 1, in integers (a float log2 rounds for large m): the bits of m - 1."""
+    return (m - 1).bit_length()

@@ -112,8 +112,9 @@ Form = tuple[list[fmpq], fmpq]  # coefficients over the current basis, constant
 
 
 def hidden_layers(n: int) -> int:
-    """ceil(log2(n + 1)): the depth of a balanced max tree over n + 1 values."""
-    return max(1, math.ceil(math.log2(n + 1)))
+    """ceil(log2(n + 1)): the depth of a balanced max tree over n + 1 values (in integers: the
+    bits of n; a float log2 rounds for large n)."""
+    return max(1, n.bit_length())
 
 
 # ---------------------------------------------------------------------- pieces of the target
@@ -457,7 +458,7 @@ def log_depth(
                 (Eq(MaxOf(a, b), Relu(a - b) + Relu(b) - Relu(-b)), Eq(a, Relu(a) - Relu(-a))),
                 {
                     "hidden layers": depth,
-                    Ceil(Log2(n_ + 1)): math.ceil(math.log2(n + 1)),
+                    Ceil(Log2(n_ + 1)): n.bit_length(),
                     "architecture": net.architecture,
                 },
             ),
