@@ -1234,16 +1234,40 @@ def test_the_forbidden_names_are_the_real_modules():
         "triangulation-degenerate-box",
     ],
 )
-def test_checking_a_certificate_loads_no_compiler_no_enumerator_and_no_lp(tmp_path, name):
-    """Not only the import: checking a certificate of any target kind must not call the target
-    compiler, polyhedra or LP code either (docs/certificate.md)."""
+@pytest.mark.parametrize("compact", [False, True], ids=["explicit", "compact"])
+def test_checking_a_certificate_loads_no_compiler_no_enumerator_and_no_lp(tmp_path, name, compact):
+    """Not only the import: checking a certificate of any target kind, written out or compact,
+    must not call the target compiler, polyhedra or LP code either (docs/certificate.md)."""
     p = tmp_path / "cert.json"
-    p.write_text(_cert_text(name))
+    p.write_text(_cert_text(name, compact))
     loaded = _modules_after(
         f"from exactpwl.check import check_certificate\nassert check_certificate({str(p)!r}).valid"
     )
     assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
     assert loaded <= TRUSTED, sorted(loaded - TRUSTED)
+
+
+def test_checking_a_symmetric_certificate_loads_only_the_trusted_base(tmp_path):
+    """A certificate through symmetry (unit permutations of an S3-symmetric max network, the
+    target's definition; a nested certificate for the tree max(max(x1, x2), x3), which is not
+    unit-symmetric) is checked by the same trusted base: the checker permutes the weights and
+    reads the expression itself."""
+    from test_symmetry import build, max3_layers
+
+    from exactpwl.compile import compile_target
+    from exactpwl.pwl import as_target
+
+    t = as_target("max(x1, x2, x3)", 3)
+    cases = [(build(max3_layers([F(1, 3)] * 3)), "units"), (compile_target(t), "certify")]
+    for k, (net, how) in enumerate(cases):
+        v = certify(net, t, symmetric_in=[[0, 1, 2]], symmetry_proof=how)
+        assert v.holds is True
+        p = tmp_path / f"sym{k}.json"
+        p.write_text(json.dumps(v.certificate()))
+        loaded = _modules_after(
+            f"from exactpwl.check import check_certificate\nassert check_certificate({str(p)!r}).valid"
+        )
+        assert loaded <= TRUSTED, sorted(loaded - TRUSTED)
 
 
 def test_public_names_are_the_functions():
