@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 from flint import fmpq, fmpq_mat, fmpz_mat
 
 from . import lp
+from .certificate_table import TableFacts
 from .check import VERSION, Semantics, label_key
 from .errors import InputError
 from .numbers import format_number, primitive_row
-from .polyhedron import describe, redundancy_certificates
+from .polyhedron import describe, multipliers_on, redundancy_certificates
 from .region_graph import Region, RegionGraph
 
 if TYPE_CHECKING:
@@ -33,20 +34,16 @@ FORMAT = "exactpwl.certificate"
 
 
 def write(v: Verdict, compact: bool = True) -> dict:
-    """The certificate of a verdict that holds: one region per label met by the walk."""
+    """The certificate of a verdict that holds: one region per label met by the enumeration."""
     g = v.graph
     dom_rows = list(g.domain.rows) if g.domain is not None else []  # with symmetry: the chamber's too
     claimed = v.symmetry.domain if v.symmetry is not None else g.domain  # the domain of the claim
     sem = Semantics(v.network, v.target, dom_rows)
-    labels: dict[str, list] = {}
-    walked: dict[str, list[Region]] = {}
-    for region in g:
-        label = sem.label(region.interior_point)
-        key = label_key(label)
-        labels.setdefault(key, label)
-        walked.setdefault(key, []).append(region)
-    index = {key: i for i, key in enumerate(labels)}
-    number = {r.pattern: index[key] for key, regs in walked.items() for r in regs}  # of each walked region
+    t = g.table
+    if t is not None and t.vertices is not None and len(t) == len(g):
+        regions = _table_regions(sem, v.network, g, t, set(dom_rows), compact)
+    else:
+        regions = _walked_regions(sem, g, set(dom_rows), compact)
     cert: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -56,10 +53,7 @@ def write(v: Verdict, compact: bool = True) -> dict:
         "domain": None
         if claimed is None
         else {"A": [list(map(str, a)) for a, _ in claimed.rows], "b": [str(b) for _, b in claimed.rows]},
-        "regions": [
-            _region(sem, label, walked[key], g, index, number, set(dom_rows), compact)
-            for key, label in labels.items()
-        ],
+        "regions": regions,
     }
     if compact:
         _share_points(cert["regions"])
@@ -70,88 +64,175 @@ def write(v: Verdict, compact: bool = True) -> dict:
     return cert
 
 
-def _region(
+def _walked_regions(sem: Semantics, g: RegionGraph, domain: set, compact: bool) -> list[dict]:
+    """The regions from the graph's ``Region`` objects and edges (the walk, or a table without
+    vertices): one per label, its redundant rows proved on its vertices (PPL)."""
+    labels: dict[str, list] = {}
+    walked: dict[str, list[Region]] = {}
+    for region in g:
+        label = sem.label(region.interior_point)
+        key = label_key(label)
+        labels.setdefault(key, label)
+        walked.setdefault(key, []).append(region)
+    index = {key: i for i, key in enumerate(labels)}
+    number = {r.pattern: index[key] for key, regs in walked.items() for r in regs}  # of each walked region
+    out = []
+    for key, label in labels.items():
+        regs = walked[key]
+        if len(regs) > 1:
+            out.append(_region_of_label(sem, label, index, domain, compact))
+            continue
+        # the walk met the label in one region only: that region is the label's polyhedron, and
+        # the walk knows its facets, a point in each, the region across and an interior point
+        region = regs[0]
+        facets: dict = dict.fromkeys(region.inequalities)  # domain facets need no point
+        for q, d in g.graph[region.pattern].items():
+            a, b = d["hyperplane"]  # the row of the side that found the edge; the other has (-a, -b)
+            row = (a, b) if (a, b) in facets else (tuple(-v for v in a), -b)
+            facets[row] = (number[q], [format_number(v) for v in d["point"]])
+        rows, _, forms = sem.region(label)
+        point = [format_number(v) for v in region.interior_point]
+        out.append(_entry(sem, label, rows, forms, point, facets, {}, index, domain, compact))
+    return out
+
+
+def _table_regions(
+    sem: Semantics, net: Any, g: RegionGraph, t: Any, domain: set, compact: bool
+) -> list[dict]:
+    """The regions from a region table with vertices (``certificate_table``): no polyhedron
+    computation for a region the table has whole, and none for a row that a simple vertex proves."""
+    facts = TableFacts.of(sem, net, t)
+    if facts is None:  # numbers beyond int64: region by region
+        return _walked_regions(sem, g, domain, compact)
+    keys = facts.keys()
+    members: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        members.setdefault(key, []).append(i)
+    index = {key: k for k, key in enumerate(members)}
+    number = [index[key] for key in keys]
+    by_label: dict[str, int] = {}  # label_key -> number, for labels met in several table regions
+    out = []
+    for regs in members.values():
+        i = regs[0]
+        if len(regs) > 1:  # a label made of several table regions: its polyhedron is computed
+            if not by_label:
+                by_label = {label_key(facts.label(r[0])): index[keys[r[0]]] for r in members.values()}
+            out.append(_region_of_label(sem, facts.label(i), by_label, domain, compact))
+            continue
+        entry = facts.compact(i, number) if compact else None
+        if entry is None:
+            rows = facts.rows(i)
+            forms = None if facts.forms_none else []
+            facets = facts.facets(i, number)
+            bases = facts.implied_bases(i)
+            entry = _entry(
+                sem, facts.label(i), rows, forms, facts.points[i], facets, bases, index, domain, compact
+            )
+        out.append(entry)
+    return out
+
+
+def _region_of_label(sem: Semantics, label: list, index: dict[str, int], domain: set, compact: bool) -> dict:
+    """A label met in several regions: one exact double-description call finds its polyhedron's
+    facets, a point in each and an interior point; the label across each facet is evaluated at
+    ``point + e a``."""
+    rows, _, forms = sem.region(label)
+    desc = describe(rows, sem.n)
+    if desc.interior is None:
+        raise AssertionError(f"certificate: the region of label {label_key(label)} is not full-dimensional")
+    facets: dict = {}
+    for k, p in zip(desc.facets, desc.facet_points):
+        r = rows[k]
+        if r in domain:
+            facets[r] = None
+            continue
+        key = label_key(sem.label(p, [list(r[0])]))
+        if key not in index:  # the enumeration missed a region: an internal error, never a certificate
+            raise AssertionError(f"certificate: across row {r} of {label_key(label)} lies {key}, not walked")
+        facets[r] = (index[key], [format_number(v) for v in p])
+    point = [format_number(v) for v in desc.interior]
+    return _entry(sem, label, rows, forms, point, facets, {}, index, domain, compact)
+
+
+def _entry(
     sem: Semantics,
     label: list,
-    walked: list[Region],
-    g: RegionGraph,
+    rows: list,
+    target_forms: Any,
+    point: list[str],
+    facets: dict,
+    bases: dict,
     index: dict[str, int],
-    number: dict[tuple, int],
     domain: set,
     compact: bool = True,
 ) -> dict:
-    """A label's region: witness, facets with the label across, Farkas proofs of the other rows.
+    """A label's region: witness, facets with the label across, proofs of the other rows.
 
+    ``facets``: row -> (the region across, a point in the facet), None for the domain's.
+    ``bases``: rows known to be implied by n facets (a simple vertex where they peak); the other
+    rows that are neither facets nor the domain's get Farkas multipliers from ``polyhedron``.
     ``compact``: a row implied by linearly independent rows is named by those rows only
     (``implied``: the bases, and which basis implies each row), and the checker solves for the
     multipliers; otherwise (and for a dependent support) the multipliers are written out
     (``redundant``).
-
-    When the walk met the label in one region only, that region is the label's polyhedron, and
-    the walk already knows its facets, a point in each, the region across (its edges) and an
-    interior point.  Otherwise one exact double-description call finds facets, points and an
-    interior point, and the label across each facet is evaluated at ``point + e a``.
     """
-    rows, _, target_forms = sem.region(label)
-    across: dict = {}
-    if len(walked) == 1:
-        region = walked[0]
-        interior = region.interior_point
-        points: dict = dict.fromkeys(region.inequalities)  # domain facets need no point
-        for q, d in g.graph[region.pattern].items():
-            a, b = d["hyperplane"]  # the row of the side that found the edge; the other has (-a, -b)
-            row = (a, b) if (a, b) in points else (tuple(-v for v in a), -b)
-            points[row], across[row] = d["point"], number[q]
-    else:
-        desc = describe(rows, sem.n)
-        if desc.interior is None:
-            raise AssertionError(
-                f"certificate: the region of label {label_key(label)} is not full-dimensional"
-            )
-        interior = desc.interior
-        points = {rows[k]: p for k, p in zip(desc.facets, desc.facet_points)}
-    facet_rows = list(points)
     position = {r: i for i, r in enumerate(rows)}
-    implied = [r for r in rows if r not in domain and points.get(r) is None]
-    proofs = dict(zip(implied, redundancy_certificates(facet_rows, implied, sem.n)))
-    facets, redundant, bases, of = [], [], {}, []
+    facet_rows = list(facets)
+    missing = [r for r in facets if r not in position]
+    if missing:
+        raise AssertionError(f"certificate: facet {missing[0]} is not a row of label {label_key(label)}")
+    implied = [r for r in rows if r not in domain and r not in facets]
+    open_rows = [r for r in implied if r not in bases]
+    proofs: dict = dict(zip(open_rows, redundancy_certificates(facet_rows, open_rows, sem.n)))
+    for r, y in proofs.items():  # multipliers by row, as the bases are
+        proofs[r] = {facet_rows[j]: v for j, v in y.items()}
+    if not compact and bases:  # the multipliers on each basis, written out
+        solved: list = [None] * len(implied)
+        groups: dict[tuple, list[int]] = {}
+        for k, r in enumerate(implied):
+            if r in bases:
+                groups.setdefault(bases[r], []).append(k)
+        for basis, idx in groups.items():
+            multipliers_on(list(range(len(basis))), list(basis), implied, idx, solved)
+        for k, r in enumerate(implied):
+            if r in bases:
+                if solved[k] is None:
+                    raise AssertionError(f"certificate: the basis of row {r} does not prove it")
+                proofs[r] = {bases[r][j]: v for j, v in solved[k].items()}
+    facet_out, redundant, basis_index, of = [], [], {}, []
     for r in rows:
         if r in domain:
             continue
         entry: dict[str, Any] = {"a": [str(v) for v in r[0]], "b": str(r[1])}
-        if points.get(r) is not None:
-            if r not in across:
-                key = label_key(sem.label(points[r], [list(r[0])]))
-                if key not in index:  # the walk missed a region: an internal error, never a certificate
-                    raise AssertionError(
-                        f"certificate: across row {r} of {label_key(label)} lies {key}, not walked"
-                    )
-                across[r] = index[key]
-            point = [format_number(v) for v in points[r]]
+        if r in facets:
+            if facets[r] is None:
+                raise AssertionError(f"certificate: facet {r} of {label_key(label)} has no region across")
+            across, p = facets[r]
             if compact:  # the checker derives the region's rows: name the facet by its place
-                facets.append([position[r], across[r], point])
+                facet_out.append([position[r], across, p])
             else:
-                entry.update(neighbour=across[r], point=point)
-                facets.append(entry)
-        else:  # implied by the facets (a row that is not a facet is)
-            y = proofs[r]
-            support = tuple(sorted(position[facet_rows[j]] for j in y))
-            if compact and _independent([rows[j] for j in support]):  # the checker solves for y itself
-                of.append(bases.setdefault(support, len(bases)))
-            else:
-                entry["multipliers"] = sorted(
-                    [position[facet_rows[j]], format_number(val)] for j, val in y.items()
-                )
-                redundant.append(entry)
+                entry.update(neighbour=across, point=p)
+                facet_out.append(entry)
+            continue
+        if compact and r in bases:  # a simple vertex's facets: independent, the checker solves
+            of.append(basis_index.setdefault(tuple(sorted(position[f] for f in bases[r])), len(basis_index)))
+            continue
+        y = proofs[r]
+        support = tuple(sorted(position[f] for f in y))
+        if compact and _independent([rows[j] for j in support]):  # the checker solves for y itself
+            of.append(basis_index.setdefault(support, len(basis_index)))
+        else:
+            entry["multipliers"] = sorted([position[f], format_number(v)] for f, v in y.items())
+            redundant.append(entry)
     out = {
         "pattern": label[0],
         "target": label[1],
-        "point": [format_number(v) for v in interior],
-        "facets": facets,
+        "point": point,
+        "facets": facet_out,
         "redundant": redundant,
     }
     if of:
-        out["implied"] = {"bases": [list(b) for b in bases], "of": of}
+        out["implied"] = {"bases": [list(b) for b in basis_index], "of": of}
     if target_forms is None:  # pieces: the first full-dimensional piece whose rows are all the region's
         rowset = set(rows)
         out["piece"] = next(

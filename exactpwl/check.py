@@ -129,25 +129,29 @@ class Semantics:
 
     def label(self, x: Sequence[Any], directions: Sequence[Sequence[Any]] = ()) -> list:
         cols = [[to_fmpq(v) for v in c] for c in (x, *directions)]
+        return [self.net.pattern(cols), self.selection(cols)]
+
+    def selection(self, cols: list[list[fmpq]]) -> Any:
+        """The target's part of the label at ``x + t d1 + ...`` (``cols = [x, d1, ...]``)."""
         t = self.target
         if t.kind == "expr":
-            selection: Any = [branches(e, cols) for e in t.exprs]
-        elif t.kind == "network":
-            selection = self.tnet.pattern(cols)
-        elif t.kind == "breakpoints":  # the number of kinks k with x > k: the segment
-            selection = sum(_positive(_along(((1,), k), cols)) for k in self.kinks)
-        else:  # pieces, triangulation: the side of every hyperplane (1: a.x > b)
-            selection = "".join("1" if _positive(_along(r, cols)) else "0" for r in self.cuts)
-        return [self.net.pattern(cols), selection]
+            return [branches(e, cols) for e in t.exprs]
+        if t.kind == "network":
+            return self.tnet.pattern(cols)
+        if t.kind == "breakpoints":  # the number of kinks k with x > k: the segment
+            return sum(_positive(_along(((1,), k), cols)) for k in self.kinks)
+        # pieces, triangulation: the side of every hyperplane (1: a.x > b)
+        return "".join("1" if _positive(_along(r, cols)) else "0" for r in self.cuts)
 
     def region(self, label: list) -> tuple[list[Row], list[Form], list[Form] | None]:
         pattern, selection = label
         rows, net_forms = self.net.rows(pattern)
-        more, target_forms = self._selected(selection)
+        more, target_forms = self.selection_rows(selection)
         rows |= more | set(self.domain)
         return sorted(r for r in rows if any(r[0]) or r[1] < 0), net_forms, target_forms
 
-    def _selected(self, selection: Any) -> tuple[set[Row], list[Form] | None]:
+    def selection_rows(self, selection: Any) -> tuple[set[Row], list[Form] | None]:
+        """The rows on which the target's choices hold, and the target's affine maps there."""
         t, n = self.target, self.n
         if t.kind == "expr":
             rows, forms = set(), []

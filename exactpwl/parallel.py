@@ -59,7 +59,7 @@ def run_part(net_data: dict, part: dict, open_units: int) -> RegionTable:
     """A worker's job: finish the subdivision of some cells (``Subdivision.export``)."""
     S = Subdivision.resume(Network.from_dict(net_data), part)
     S.run()
-    return S.finish(open_units)
+    return S.finish(open_units, vertices=part.get("vertices", False))
 
 
 def bisect(points: np.ndarray, parts: int) -> list[np.ndarray]:
@@ -89,6 +89,7 @@ def subdivide(
     progress: Callable[[int, int], None] | None = None,
     runner: Callable = run_part,
     store: RegionStore | None = None,
+    vertices: bool = False,
 ) -> tuple[RegionTable | None, int, int]:
     """The subdivision of a bounded domain, in parallel when it is large.
 
@@ -97,7 +98,8 @@ def subdivide(
     ``runner`` is what a worker runs on a part (tests replace it with one that dies).  With a
     ``store`` the domain is always cut into parts (at least ``STORE_PARTS``), each part's regions
     are written to the store as soon as it is done and dropped, and the table returned is empty:
-    the counts are in ``store.meta``.
+    the counts are in ``store.meta``.  ``vertices``: the table keeps every facet's vertices
+    (not with a store).
     """
     S = Subdivision.of_domain(net, domain_rows)
     total = S.inet.num_units
@@ -123,7 +125,7 @@ def subdivide(
         if enough and (slow or workers is not None or client is not None or store is not None):
             break
     if S.done >= total:
-        table = S.finish()
+        table = S.finish(vertices=vertices and store is None)
         if store is not None:
             return _stream(store, [table], 1), 1, 1
         return table, 1, 1
@@ -133,6 +135,8 @@ def subdivide(
     groups = [g for _, g in sorted(zip(sizes, groups), key=lambda t: -t[0])]
     K = S.done
     parts = [S.export(g) for g in groups]
+    for part in parts:
+        part["vertices"] = vertices and store is None
     del S
     data = net.to_dict()
     if client is not None:

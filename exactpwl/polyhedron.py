@@ -316,7 +316,7 @@ def redundancy_certificates(facets: Sequence[Row], goals: Sequence[Row], n: int)
             if len(tight) != n:
                 continue
             if fmpz_mat([list(facets[f][0]) for f in tight]).rank() == n:
-                _solve_on(tight, facets, goals, idx, out)
+                multipliers_on(tight, facets, goals, idx, out)
     rows = list(facets)
     pending = [i for i in range(len(goals)) if out[i] is None]
     while pending:  # one exact LP, then its basis tried on every goal still open
@@ -328,7 +328,7 @@ def redundancy_certificates(facets: Sequence[Row], goals: Sequence[Row], n: int)
         rest = pending[1:]
         basis = _extend_to_basis(sorted(y), facets, n) if rest else None
         if basis is not None:
-            _solve_on(basis, facets, goals, rest, out)
+            multipliers_on(basis, facets, goals, rest, out)
         pending = [k for k in rest if out[k] is None]
     return out
 
@@ -346,7 +346,7 @@ def _extend_to_basis(start: list[int], facets: Sequence[Row], n: int) -> list[in
     return None
 
 
-def _solve_on(
+def multipliers_on(
     basis: list[int], facets: Sequence[Row], goals: Sequence[Row], idx: list[int], out: list
 ) -> None:
     """For each goal in idx: the multipliers ``a A_T^-1`` over the basis T, kept when they prove it

@@ -367,6 +367,7 @@ def regions(
     client: Any = None,
     store: str | None = None,
     start: Sequence[Any] | None = None,
+    vertices: bool = False,
 ) -> RegionGraph:
     """Enumerate the activation regions of ``net`` over ``domain`` exactly.
 
@@ -407,6 +408,9 @@ def regions(
     part instead of keeping them in memory (``exactpwl.store``): the counts come out as usual,
     regions are read back from the file, and ``graph.graph`` loads everything.
 
+    ``vertices=True`` (the subdivision, without a store) keeps every region's vertices in
+    ``graph.table``: the certificate writer proves redundant rows from them.
+
     >>> net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
     >>> g = regions(net, {"box": [[-1, 1]]})
     >>> len(g), g.num_pieces, g.num_bounded
@@ -428,7 +432,7 @@ def regions(
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise InputError("workers: must be a positive integer")
     if kernel == "subdivision" and bounded:
-        g = _subdivide(net, dom, max_regions, progress, until, workers, client, store)
+        g = _subdivide(net, dom, max_regions, progress, until, workers, client, store, vertices)
         if g is not None:
             return g
     if store is not None and max_regions is None:
@@ -445,6 +449,7 @@ def _subdivide(
     workers: int | None,
     client: Any,
     store: str | None,
+    vertices: bool = False,
 ) -> RegionGraph | None:
     """The subdivision kernel; None when there are more than ``max_regions`` regions."""
     t0 = time.perf_counter()
@@ -458,6 +463,7 @@ def _subdivide(
             max_cells=max_regions,
             progress=progress,
             store=disk,
+            vertices=vertices,
         )
     except TooManyFacets:
         return None

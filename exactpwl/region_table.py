@@ -32,7 +32,9 @@ class RegionTable:
     in the shared facet's relative interior.  ``open_*``: facets whose other side lies in
     another part (``open_cell``, ``open_row``, ``open_point``, ``open_hash`` of the vertex set,
     ``open_size`` vertices, listed as reduced ``(X, d)`` rows in ``open_vertices``, facet after
-    facet, each facet's in the order of their hashes); empty once merged.
+    facet, each facet's in the order of their hashes); empty once merged.  ``vertices``,
+    ``facet_vertices``, ``facet_size`` (optional): each facet's vertices, so a region's are the
+    union of its facets'.
     """
 
     n: int
@@ -54,6 +56,10 @@ class RegionTable:
     open_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     open_size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     open_vertices: np.ndarray | None = None
+    # the regions' vertices, when asked for (``regions(..., vertices=True)``: certificates use them)
+    vertices: np.ndarray | None = None  # reduced rows [X | d]
+    facet_vertices: np.ndarray | None = None  # per facet, in facet order: its vertices (rows of ``vertices``)
+    facet_size: np.ndarray | None = None  # per facet: how many
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -268,4 +274,17 @@ def merge(tables: Sequence[RegionTable]) -> RegionTable:
         edge_v=np.concatenate(v),
         edge_row=_cat(rows),
         edge_point=_cat(points),
+        **_merged_vertices(tables),
+    )
+
+
+def _merged_vertices(tables: Sequence[RegionTable]) -> dict:
+    """The vertex fields of merged tables (each table's vertex indices shifted), if all have them."""
+    if any(t.vertices is None for t in tables):
+        return {}
+    shift = np.cumsum([0] + [len(t.vertices) for t in tables])
+    return dict(
+        vertices=_cat([t.vertices for t in tables]),
+        facet_vertices=np.concatenate([t.facet_vertices + o for t, o in zip(tables, shift)]),
+        facet_size=np.concatenate([t.facet_size for t in tables]),
     )

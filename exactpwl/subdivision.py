@@ -662,10 +662,10 @@ class Subdivision:
         return S
 
     # ------------------------------------------------------------------ the regions
-    def finish(self, open_units: int = 0) -> RegionTable:
+    def finish(self, open_units: int = 0, vertices: bool = False) -> RegionTable:
         """The regions: every cell after the last neuron.  Facets of neurons below ``open_units``
         (the ones that cut the domain into parts) may have their other side in another part:
-        those left unpaired here are returned open."""
+        those left unpaired here are returned open.  ``vertices``: keep every facet's vertices."""
         if self.done < self.inet.num_units:
             raise AssertionError("finish() before every neuron was processed")
         n = self.n
@@ -755,6 +755,7 @@ class Subdivision:
             open_hash=fh[left],
             open_size=fsize[left],
             open_vertices=XD[om],
+            **(dict(vertices=XD, facet_vertices=mvid, facet_size=fsize) if vertices else {}),
         )
 
 

@@ -206,6 +206,7 @@ def certify(
             kernel=kernel,
             workers=workers,
             client=client,
+            vertices=True,  # the certificate writer's redundancy proofs
             **kw,
         )
 
