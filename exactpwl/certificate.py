@@ -40,8 +40,9 @@ def write(v: Verdict, compact: bool = True) -> dict:
     claimed = v.symmetry.domain if v.symmetry is not None else g.domain  # the domain of the claim
     sem = Semantics(v.network, v.target, dom_rows)
     t = g.table
+    todo = None  # the regions whose shared facet points are still to be left out
     if t is not None and t.vertices is not None and len(t) == len(g):
-        regions = _table_regions(sem, v.network, g, t, set(dom_rows), compact)
+        regions, todo = _table_regions(sem, v.network, g, t, set(dom_rows), compact)
     else:
         regions = _walked_regions(sem, g, set(dom_rows), compact)
     cert: dict[str, Any] = {
@@ -56,7 +57,7 @@ def write(v: Verdict, compact: bool = True) -> dict:
         "regions": regions,
     }
     if compact:
-        _share_points(cert["regions"])
+        _share_points(cert["regions"], todo)
     if v.target.pieces is not None:
         cert["pairs"] = v.pairs
     if v.symmetry is not None:
@@ -98,12 +99,13 @@ def _walked_regions(sem: Semantics, g: RegionGraph, domain: set, compact: bool) 
 
 def _table_regions(
     sem: Semantics, net: Any, g: RegionGraph, t: Any, domain: set, compact: bool
-) -> list[dict]:
+) -> tuple[list[dict], list[int] | None]:
     """The regions from a region table with vertices (``certificate_table``): no polyhedron
-    computation for a region the table has whole, and none for a row that a simple vertex proves."""
+    computation for a region the table has whole, and none for a row that a simple vertex proves.
+    Also the regions whose shared facet points ``_share_points`` still has to leave out."""
     facts = TableFacts.of(sem, net, t)
     if facts is None:  # numbers beyond int64: region by region
-        return _walked_regions(sem, g, domain, compact)
+        return _walked_regions(sem, g, domain, compact), None
     keys = facts.keys()
     members: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
@@ -111,16 +113,19 @@ def _table_regions(
     index = {key: k for k, key in enumerate(members)}
     number = [index[key] for key in keys]
     by_label: dict[str, int] = {}  # label_key -> number, for labels met in several table regions
-    out = []
+    single = [len(regs) == 1 for regs in members.values()]  # a label whose facet points are the table's
+    out, todo = [], []
     for regs in members.values():
         i = regs[0]
         if len(regs) > 1:  # a label made of several table regions: its polyhedron is computed
             if not by_label:
                 by_label = {label_key(facts.label(r[0])): index[keys[r[0]]] for r in members.values()}
+            todo.append(len(out))
             out.append(_region_of_label(sem, facts.label(i), by_label, domain, compact))
             continue
-        entry = facts.compact(i, number) if compact else None
+        entry = facts.compact(i, number, single) if compact else None
         if entry is None:
+            todo.append(len(out))
             rows = facts.rows(i)
             forms = None if facts.forms_none else []
             facets = facts.facets(i, number)
@@ -129,7 +134,7 @@ def _table_regions(
                 sem, facts.label(i), rows, forms, facts.points[i], facets, bases, index, domain, compact
             )
         out.append(entry)
-    return out
+    return out, todo
 
 
 def _region_of_label(sem: Semantics, label: list, index: dict[str, int], domain: set, compact: bool) -> dict:
@@ -243,15 +248,17 @@ def _entry(
     return out
 
 
-def _share_points(regions: list[dict]) -> None:
+def _share_points(regions: list[dict], todo: Sequence[int] | None = None) -> None:
     """Compact facets ``[row, neighbour, point]``: the second region of two that share a facet
-    leaves the point out when the first gave the same one (the checker takes it from there)."""
-    given = {(i, f[1]): f[2] for i, reg in enumerate(regions) for f in reg["facets"]}
-    for i, reg in enumerate(regions):
-        for f in reg["facets"]:
+    leaves the point out when the first gave the same one (the checker takes it from there).
+    ``todo``: the regions to look at (default all; the table route leaves out its own)."""
+    for i in range(len(regions)) if todo is None else todo:
+        for f in regions[i]["facets"]:
             q = f[1]
-            if q < i and given.get((q, i)) == f[2]:
-                del f[2]
+            if len(f) == 3 and q < i:
+                back = next((b for b in regions[q]["facets"] if b[1] == i), None)
+                if back is not None and len(back) == 3 and back[2] == f[2]:
+                    del f[2]
 
 
 def _independent(rows: Sequence[tuple]) -> bool:

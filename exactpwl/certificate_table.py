@@ -245,9 +245,13 @@ class TableFacts:
                 out[rows[self.gpos[g]]] = tuple(rows[k] for k in self.gbasis[g].tolist())
         return out
 
-    def compact(self, i: int, number: Sequence[int]) -> dict | None:
+    def compact(self, i: int, number: Sequence[int], single: Sequence[bool]) -> dict | None:
         """Region i's compact entry, or None when something needs a region-by-region proof
-        (a row no simple vertex proves, a facet that is not a row of the label, pieces)."""
+        (a row no simple vertex proves, a facet that is not a row of the label, pieces).
+
+        ``number``: each table region's label number; ``single``: per label number, whether its
+        facet points are the table's (the label is one table region).  A facet towards a lower
+        such label leaves its point out: that label's facet back gives the same one."""
         if self.forms_none or not self.complete[i]:
             return None
         if self._lists is None:  # Python lists, once: indexing them is cheaper than numpy's
@@ -263,11 +267,16 @@ class TableFacts:
         fstart, fpos, facross, fedge, ustart, gstart = self._lists
         points = self.edge_points
         f0, f1 = fstart[i], fstart[i + 1]
+        me = number[i]
         out = {
             "pattern": self.patterns[i],
             "target": self.selections[i],
             "point": self.points[i],
-            "facets": [[fpos[f], number[facross[f]], points[fedge[f]]] for f in range(f0, f1)],
+            "facets": [
+                [fpos[f], q] if q < me and single[q] else [fpos[f], q, points[fedge[f]]]
+                for f in range(f0, f1)
+                for q in (number[facross[f]],)
+            ],
             "redundant": [],
         }
         u0, u1 = ustart[i], ustart[i + 1]
@@ -354,7 +363,11 @@ class TableFacts:
         X, d = V[:, :n], V[:, n]
         wide = not _fits(n * _absmax(A) * _absmax(X) * max(1, _absmax(d)))
         dt = object if wide else np.int64
-        num = (A[pg].astype(dt) * X.astype(dt)).sum(axis=1)
+        num = (
+            np.einsum("ij,ij->i", A[pg].astype(dt), X.astype(dt))
+            if dt is np.int64
+            else (A[pg] * X).sum(axis=1)
+        )
         d = d.astype(dt)
         # floats propose the maximising vertex of each goal ...
         value = num.astype(float) / d.astype(float)

@@ -3,7 +3,7 @@
 The subdivision runs in this process until it has enough cells (or, by default, until it has
 run for ``LARGE_SECONDS``: a job that finishes sooner is small and stays here).  A large job is
 cut into parts even in one process (they are then finished one after another here): finishing
-16 parts costs about 0.75x the CPU of finishing all the cells in one piece (4-12-12-12-1).  Every cell is
+parts costs about 0.75x the CPU of finishing all the cells in one piece (4-12-12-12-1).  Every cell is
 then a union of whole regions, so the cells are dealt into parts (recursive bisection of their
 centres, so that a part is a compact group of neighbours), each part is finished independently
 in a worker, and the parts' tables are merged: the only thing left to do across parts is to pair
@@ -36,7 +36,7 @@ from .subdivision import Subdivision
 __all__ = ["WorkerLost", "subdivide", "default_workers", "LARGE_SECONDS"]
 
 LARGE_SECONDS = 0.5  # a subdivision still running after this long is "large": it goes parallel
-PARTS_PER_WORKER = 8  # more parts than workers, so a slow part does not hold the others up
+PARTS_PER_WORKER = 4  # more parts than workers, so a slow part does not hold the others up
 CELLS_PER_PART = 32  # cells a part starts with, at least: finer parts balance better
 STORE_PARTS = 64  # parts, at least, when regions go to disk: memory holds about one part
 POLL_SECONDS = 2.0  # how often a Dask run looks whether its cluster still has workers
