@@ -172,7 +172,7 @@ class TableFacts:
         self.ok = all(a.dtype != object or _fits(_absmax(a)) for a in arrays)
         if not self.ok:
             return
-        R = np.concatenate([p.astype(np.int64) for p in parts])
+        R = np.concatenate([p.astype(np.int64, copy=False) for p in parts])
         region = np.concatenate(regions)
         keep = np.any(R[:, :n] != 0, axis=1) | (R[:, n] < 0)  # trivial rows are not the label's
         R, region, isdom = R[keep], region[keep], isdom[keep]
@@ -304,6 +304,8 @@ class TableFacts:
         self.vmask = np.zeros(len(uniq), dtype=np.uint64)
         np.bitwise_or.at(self.vmask, inv.reshape(-1), bit)
         self.vstart = np.searchsorted(self.vcell, np.arange(len(t) + 1))
+        self.VX = t.vertices[self.vid]  # [X | d] of each region's vertices
+        self.vbound = max(1, _absmax(self.VX))
 
     def _bases(self) -> None:
         """Per goal (a label row that is neither a facet nor the domain's): ``gbasis``, the sorted
@@ -359,16 +361,14 @@ class TableFacts:
         count = self.vstart[region + 1] - self.vstart[region]
         pv = segments(self.vstart[region], count)  # (goal, vertex) pairs, goal after goal
         pg = np.repeat(np.arange(G), count)
-        V = self.t.vertices[self.vid[pv]]
-        X, d = V[:, :n], V[:, n]
-        wide = not _fits(n * _absmax(A) * _absmax(X) * max(1, _absmax(d)))
-        dt = object if wide else np.int64
-        num = (
-            np.einsum("ij,ij->i", A[pg].astype(dt), X.astype(dt))
-            if dt is np.int64
-            else (A[pg] * X).sum(axis=1)
-        )
-        d = d.astype(dt)
+        bound = self.vbound * self.vbound * n * _absmax(A)  # of num_j * d_c below
+        if _fits(bound) and self.VX.dtype != object:
+            num = np.einsum("ij,ij->i", A[pg], self.VX[pv, :n])
+            d = self.VX[pv, n]
+        else:
+            V = self.VX[pv].astype(object)
+            num = (A[pg].astype(object) * V[:, :n]).sum(axis=1)
+            d = V[:, n]
         # floats propose the maximising vertex of each goal ...
         value = num.astype(float) / d.astype(float)
         starts = exclusive(count)
