@@ -62,19 +62,21 @@ def run_part(net_data: dict, part: dict, open_units: int) -> RegionTable:
     return S.finish(open_units, vertices=part.get("vertices", False))
 
 
-def bisect(points: np.ndarray, parts: int) -> list[np.ndarray]:
-    """Split point indices into ``parts`` groups by recursive median cuts along the widest axis."""
+def bisect(points: np.ndarray, parts: int, weights: np.ndarray | None = None) -> list[np.ndarray]:
+    """Split point indices into ``parts`` groups by recursive cuts along the widest axis, each at
+    the median of the weights (default 1 each): the heaviest group of two or more is cut next."""
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=float)
     groups = [np.arange(len(points))]
     while len(groups) < parts:
-        groups.sort(key=len)
-        g = groups.pop()
-        if len(g) < 2:
-            groups.append(g)
+        groups.sort(key=lambda g: (len(g) > 1, w[g].sum()))  # a single cell cannot be cut
+        if len(groups[-1]) < 2:
             break
+        g = groups.pop()
         P = points[g]
         axis = int(np.argmax(P.max(axis=0) - P.min(axis=0)))
         order = g[np.argsort(P[:, axis], kind="stable")]
-        half = len(order) // 2
+        cum = np.cumsum(w[order])
+        half = min(max(int(np.searchsorted(cum, cum[-1] / 2, side="right")), 1), len(order) - 1)
         groups += [order[:half], order[half:]]
     return [np.sort(g) for g in groups if len(g)]
 
@@ -129,7 +131,11 @@ def subdivide(
         if store is not None:
             return _stream(store, [table], 1), 1, 1
         return table, 1, 1
-    groups = bisect(S.centroids(), nparts)
+    centres = S.centroids()  # (compacts the cells: vlen is aligned with the centres)
+    # parts of equal weight, a cell weighing its vertex count squared (a cell with more vertices
+    # holds more regions, with more vertices each): measured on 4-12-12-12-1, the busier of 2
+    # workers had 2-4% more than half the work, against 6-14% with equal numbers of cells
+    groups = bisect(centres, nparts, S.cells.vlen.astype(float) ** 2)
     # the biggest parts first (by their vertices), so that no big part starts last
     sizes = [int(S.cells.compacted().vlen[g].sum()) for g in groups]
     groups = [g for _, g in sorted(zip(sizes, groups), key=lambda t: -t[0])]

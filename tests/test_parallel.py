@@ -244,3 +244,16 @@ def test_dask_fails_loudly_when_workers_keep_dying(fresh_client):
             parallel.subdivide(ref.net(), dom, client=client, runner=_die)
     finally:
         client.run_on_scheduler(_allowed_failures, value=old)
+
+
+def test_bisect_cuts_at_the_weighted_median():
+    # ten cells on a line, the last nine times as heavy as each other one: total 18, so the cut
+    # leaves the first nine (weight 9) on one side and the heavy one (9) on the other
+    points = np.array([[float(x), 0.0] for x in range(10)])
+    weights = np.array([1.0] * 9 + [9.0])
+    groups = parallel.bisect(points, 2, weights)
+    assert sorted(g.tolist() for g in groups) == [list(range(9)), [9]]
+    # equal weights (the default): equal halves; the heavier group is the one cut next
+    assert sorted(g.tolist() for g in parallel.bisect(points, 2)) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    three = parallel.bisect(points, 3, weights)
+    assert sorted(g.tolist() for g in three) == [[0, 1, 2, 3], [4, 5, 6, 7, 8], [9]]
