@@ -18,18 +18,21 @@ form, the format of the issue's time).
     python benchmarks/certificates.py            # 2-16-16-1, 3-10-10-1, 2-32-32-1, 4-8-8-1
     python benchmarks/certificates.py --quick    # the first two
 
-Measured (2 shared cores, load about 2, 2026-12-02; written out | compact):
+Measured (2 cores, load about 1: this benchmark alone, 2026-12-02, ``--repeat 3``: the fastest
+of three; written out | compact)::
 
     case       regions certify s | write s /certify check s   KiB | write s /certify check s  KiB | smaller
-    2-16-16-1      365      0.08 |    0.52     6.3x    0.38   933 |    0.59     7.0x    0.39  140 |  6.7x
-    3-10-10-1      890      0.07 |    1.31    19.3x    0.69  1860 |    0.97    14.4x    0.88  371 |  5.0x
-    2-32-32-1     1969      0.29 |    7.59    26.4x    4.57 10034 |    5.42    18.9x    3.28 1085 |  9.2x
-    4-8-8-1       1639      0.15 |    3.20    22.0x    2.13  3456 |    2.94    20.3x    1.79  876 |  3.9x
+    2-16-16-1      365      0.06 |    0.32     5.5x    0.53   933 |    0.03     0.6x    0.45  139 |  6.7x
+    3-10-10-1      890      0.08 |    0.70     8.8x    0.78  1860 |    0.07     0.8x    0.79  371 |  5.0x
+    2-32-32-1     1969      0.24 |    4.73    19.9x    5.19 10034 |    0.27     1.1x    4.32 1076 |  9.3x
+    4-8-8-1       1639      0.13 |    1.24     9.4x    1.96  3456 |    0.12     0.9x    1.72  875 |  4.0x
 
-Size: 3.9-9.2x smaller (target 3x: met).  Writing: 7-20x the certification (target 1.5x: not
-met).  The subdivision kernel made certification 10-40x faster than the walk the target was set
-against, and the writer still derives each label's rows and one vertex enumeration (PPL) per
-region; its redundancy proofs are about two thirds of its time.
+Size: 4.0-9.3x smaller (target 3x: met).  Writing the compact certificate: 0.6-1.1x the
+certification (target 1.5x: met; single runs, without ``--repeat``, gave 0.3-1.5x).  Before the
+writer worked from the subdivision's vertices it took 7-20x (commit 1bb5897: 0.59, 0.97, 5.42
+and 2.94 s on these four cases): it derived each label's rows and ran one exact vertex
+enumeration (PPL) per region.  The written-out form still goes region by region (it computes
+every multiplier) and takes 5-20x.
 """
 
 from __future__ import annotations
