@@ -93,7 +93,7 @@ def _walked_regions(sem: Semantics, g: RegionGraph, domain: set, compact: bool) 
             facets[row] = (number[q], [format_number(v) for v in d["point"]])
         rows, _, forms = sem.region(label)
         point = [format_number(v) for v in region.interior_point]
-        out.append(_entry(sem, label, rows, forms, point, facets, {}, index, domain, compact))
+        out.append(_entry(sem, label, rows, forms, point, facets, {}, domain, compact))
     return out
 
 
@@ -130,9 +130,7 @@ def _table_regions(
             forms = None if facts.forms_none else []
             facets = facts.facets(i, number)
             bases = facts.implied_bases(i)
-            entry = _entry(
-                sem, facts.label(i), rows, forms, facts.points[i], facets, bases, index, domain, compact
-            )
+            entry = _entry(sem, facts.label(i), rows, forms, facts.points[i], facets, bases, domain, compact)
         out.append(entry)
     return out, todo
 
@@ -156,7 +154,7 @@ def _region_of_label(sem: Semantics, label: list, index: dict[str, int], domain:
             raise AssertionError(f"certificate: across row {r} of {label_key(label)} lies {key}, not walked")
         facets[r] = (index[key], [format_number(v) for v in p])
     point = [format_number(v) for v in desc.interior]
-    return _entry(sem, label, rows, forms, point, facets, {}, index, domain, compact)
+    return _entry(sem, label, rows, forms, point, facets, {}, domain, compact)
 
 
 def _entry(
@@ -167,7 +165,6 @@ def _entry(
     point: list[str],
     facets: dict,
     bases: dict,
-    index: dict[str, int],
     domain: set,
     compact: bool = True,
 ) -> dict:

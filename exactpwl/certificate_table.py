@@ -231,9 +231,12 @@ class TableFacts:
             r = t.facet_row[f].tolist()
             row = (tuple(r[:n]), r[n])
             q = int(self.facross[f])
-            out[row] = (
-                None if self.fdom[f] else (number[q] if q >= 0 else -1, self.edge_points[self.fedge[f]])
-            )
+            if self.fdom[f]:
+                out[row] = None
+            elif q < 0:  # an internal error, never a certificate
+                raise AssertionError(f"certificate: facet {row} of region {i} has no region across")
+            else:
+                out[row] = (number[q], self.edge_points[self.fedge[f]])
         return out
 
     def implied_bases(self, i: int) -> dict[Row, tuple[Row, ...]]:
