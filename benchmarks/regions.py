@@ -53,8 +53,9 @@ best of the rounds (each method's fastest run, as timeit reports it)::
     (the same, a second run)       5                           2.01, 1.48, 1.36, 1.48, 1.44x    1.64x
 
 Two workers use 15-20% more CPU than one process (5.1-5.9 s against 4.4-5.2 s): the children's
-user time equals the serial run's, their system time is about twice its (page faults of fresh
-processes), and the parent spends about 0.35 s merging the parts' tables.
+user time equals the serial run's, their system time is about twice its (with more page faults:
+125k against 70k; keeping freed memory with glibc's mallopt halved those but not the system time),
+and the parent spends about 0.35 s merging and unpickling the parts' tables.
 
 The wall ratio is what the machine gave: with Linux's autogroup scheduling (on here) every
 session gets a fair share of the cores, so under load the two workers together ran on about one
