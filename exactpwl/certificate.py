@@ -112,16 +112,18 @@ def _table_regions(
         members.setdefault(key, []).append(i)
     index = {key: k for k, key in enumerate(members)}
     number = [index[key] for key in keys]
-    by_label: dict[str, int] = {}  # label_key -> number, for labels met in several table regions
     single = [len(regs) == 1 for regs in members.values()]  # a label whose facet points are the table's
     out, todo = [], []
     for regs in members.values():
         i = regs[0]
-        if len(regs) > 1:  # a label made of several table regions: its polyhedron is computed
-            if not by_label:
-                by_label = {label_key(facts.label(r[0])): index[keys[r[0]]] for r in members.values()}
+        if len(regs) > 1:  # a label made of several table regions: their union is its polyhedron
             todo.append(len(out))
-            out.append(_region_of_label(sem, facts.label(i), by_label, domain, compact))
+            facets, bases = facts.union(regs, number)
+            rows = facts.rows(i)
+            forms = None if facts.forms_none else []
+            out.append(
+                _entry(sem, facts.label(i), rows, forms, facts.points[i], facets, bases, domain, compact)
+            )
             continue
         entry = facts.compact(i, number, single) if compact else None
         if entry is None:

@@ -18,6 +18,7 @@ Untrusted, like the rest of the writer: ``exactpwl check`` verifies what comes o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -247,6 +248,49 @@ class TableFacts:
             if self.gbasis[g, 0] >= 0:
                 out[rows[self.gpos[g]]] = tuple(rows[k] for k in self.gbasis[g].tolist())
         return out
+
+    def union(self, members: Sequence[int], number: Sequence[int]) -> tuple[dict, dict]:
+        """The facets and simple-vertex bases of a label made of several table regions (their
+        union is the label's polyhedron, convex): as ``facets`` and ``implied_bases`` give them.
+
+        Its facets are the members' facets whose region across has another label (a piece of a
+        facet has the facet's affine hull, so its point is inside the facet too); its vertices
+        are among the members'; a row that peaks at a vertex on exactly n of its facets (decided
+        exactly) is proved by them, the others are left to the caller."""
+        n, t = self.n, self.t
+        inside = {number[i] for i in members}
+        facets: dict = {}
+        for i in members:
+            for f in range(int(self.fstart[i]), int(self.fstart[i + 1])):
+                r = t.facet_row[f].tolist()
+                row = (tuple(r[:n]), r[n])
+                q = int(self.facross[f])
+                if self.fdom[f]:
+                    facets[row] = None
+                elif q < 0:  # an internal error, never a certificate
+                    raise AssertionError(f"certificate: facet {row} of region {i} has no region across")
+                elif number[q] not in inside and row not in facets:
+                    facets[row] = (number[q], self.edge_points[self.fedge[f]])
+        rows = self.rows(members[0])  # the members' rows are the label's, the same for all
+        goals = [r for r in rows if r not in facets and r not in self.sem.domain]
+        if not goals:
+            return facets, {}
+        F = list(facets)
+        A = np.array([[*a, -b] for a, b in F], dtype=object)  # a.x - b d at [X | d]: 0 on the facet
+        V = np.concatenate([self.VX[self.vstart[i] : self.vstart[i + 1]] for i in members]).astype(object)
+        tight = (V.dot(A.T) == 0).T  # facets x vertices
+        lcm = math.lcm(*V[:, n].tolist())
+        scale = np.array([lcm // d for d in V[:, n].tolist()], dtype=object)
+        goal_rows = np.array([[*a, 0] for a, _ in goals], dtype=object)
+        values = goal_rows.dot(V.T) * scale[None, :]  # a.x at every vertex, times lcm: goals x vertices
+        simple = tight.sum(axis=0) == n
+        bases = {}
+        for g, goal in enumerate(goals):
+            top = values[g] == values[g].max()
+            j = np.flatnonzero(top & simple)
+            if len(j):
+                bases[goal] = tuple(F[k] for k in np.flatnonzero(tight[:, j[0]]).tolist())
+        return facets, bases
 
     def compact(self, i: int, number: Sequence[int], single: Sequence[bool]) -> dict | None:
         """Region i's compact entry, or None when something needs a region-by-region proof

@@ -50,6 +50,7 @@ def both_routes(net, target, domain, monkeypatch, **kw):
 
     with monkeypatch.context() as m:
         m.setattr(certificate, "_walked_regions", forbidden)
+        m.setattr(certificate, "_region_of_label", forbidden)  # labels of several regions: their union
         compact, explicit = table.certificate(), table.certificate(compact=False)
     return compact, explicit, walk.certificate(compact=False)
 
@@ -88,6 +89,31 @@ def test_max_tree_against_its_expression(k, monkeypatch):
     net = max_tree(k).network
     target = f"max({', '.join(f'x{i + 1}' for i in range(k))})"
     assert_same(*both_routes(net, target, {"box": [[-1, 2]] * k}, monkeypatch))
+
+
+def test_a_label_of_two_regions_is_their_union(monkeypatch):
+    # max(x1, x2, x3) on [-1,2]^3 against max_tree(3): the joint program cuts the region where
+    # x1 is the largest in two (along a hyperplane of the compiled target), and the expression's
+    # label does not see that cut.  The label's polyhedron is x2 <= x1, x3 <= x1 in the box; its
+    # facets are x2 - x1 <= 0 (across it x2 is the largest), x3 - x1 <= 0 (across it x3 is) and
+    # the box's x1 <= 2, x2 >= -1, x3 >= -1; every other row is the box's (x1 >= -1, x2 <= 2 and
+    # x3 <= 2 are implied, and the domain's rows need no proof).
+    net = max_tree(3).network
+    v = certify(net, "max(x1, x2, x3)", {"box": [[-1, 2]] * 3}, kernel="subdivision")
+    g = v.graph
+    facts = TableFacts.of(Semantics(v.network, v.target, list(g.domain.rows)), v.network, g.table)
+    keys = facts.keys()
+    both = [i for i, k in enumerate(keys) if keys.count(k) == 2]
+    assert len(both) == 2 and len(set(keys)) == len(keys) - 1
+    assert facts.selections[both[0]] == [[0]]  # x1 is the largest
+    labels = list(dict.fromkeys(keys))
+    number = [labels.index(k) for k in keys]
+    facets, bases = facts.union(both, number)
+    largest = {r: facts.selections[keys.index(labels[f[0]])] for r, f in facets.items() if f is not None}
+    assert largest == {((-1, 1, 0), 0): [[1]], ((-1, 0, 1), 0): [[2]]}
+    assert {r for r, f in facets.items() if f is None} == {((1, 0, 0), 2), ((0, -1, 0), 1), ((0, 0, -1), 1)}
+    assert bases == {}
+    assert_same(*both_routes(net, "max(x1, x2, x3)", {"box": [[-1, 2]] * 3}, monkeypatch))
 
 
 @pytest.mark.parametrize("name", sorted(k for k, case in VALID.items() if case[2] is not None))
