@@ -23,10 +23,10 @@ from typing import Any
 from flint import fmpq, fmpq_mat
 
 from .errors import InputError
-from .expr import branch_form, branches, canonical
 from .network import Network, unit_rows
 from .numbers import int_texts, load_json, load_json_file, primitive_int_row, primitive_row, to_fmpq
 from .pwl import PWL, segments
+from .target_semantics import branch_form, branches, same_up_to_order
 
 __all__ = [
     "CheckReport",
@@ -848,7 +848,7 @@ def same_definition(t: PWL, u: PWL) -> bool:
     if t.kind != u.kind or t.output_dim != u.output_dim:
         return False
     if t.kind == "expr":
-        return [canonical(e) for e in t.exprs] == [canonical(e) for e in u.exprs]
+        return len(t.exprs) == len(u.exprs) and all(same_up_to_order(e, f) for e, f in zip(t.exprs, u.exprs))
     if t.kind == "pieces":
         return {_piece_key(p) for p in t.pieces} == {_piece_key(p) for p in u.pieces}
     if t.kind == "triangulation":

@@ -1,4 +1,4 @@
-"""CPWL expressions such as ``max(0, x1 - 1/2*x2) + abs(x2)``: a restricted parser, exact values, branches.
+"""CPWL expressions such as ``max(0, x1 - 1/2*x2) + abs(x2)``: a restricted parser and exact values.
 
 Why a module of its own:
 
@@ -7,11 +7,12 @@ Why a module of its own:
   below -- never ``eval``, ``sympify`` or Python's ``ast``.  Nothing in the text is executed,
   and every problem is an ``InputError`` with a one-line message naming the offending token
   and its 1-based column.
-* The tree is the target's own definition, and the certificate checker reads it directly:
-  ``branches`` says which argument wins at every max/min/abs/relu node near a point, and
-  ``branch_form`` gives the affine form the expression equals wherever those branches win, with
-  the inequalities that make them win.  (The compiler to a network, which the region walk
-  runs, lives in ``exactpwl.compile``; the checker does not use it.)
+* The tree is the target's own definition, and the certificate checker reads it directly, with
+  the semantics of ``exactpwl.target_semantics`` (which branch wins at every node, and the
+  affine form the branches give).  The compiler to a network, which the region walk runs,
+  lives in ``exactpwl.compile``, and the rewriter in ``exactpwl.rewrite``; the checker uses
+  neither, nor this module's ``fold``, ``rename`` and ``canonical`` (which serve them, the z3
+  encoding and the constructions).
 
 Grammar (whitespace allowed between tokens)::
 
@@ -33,8 +34,6 @@ to an equal tree.
 'max(0, x1, x2) - (1/2)*abs(x1)'
 >>> evaluate(e, [3, -1])
 3/2
->>> branches(e, [[3, -1]])          # max: x1 (index 1) wins; abs: its argument is > 0
-[1, 1]
 """
 
 from __future__ import annotations
@@ -62,8 +61,6 @@ __all__ = [
     "parse",
     "evaluate",
     "fold",
-    "branches",
-    "branch_form",
     "to_text",
     "rename",
     "canonical",
@@ -708,110 +705,4 @@ def to_text(e: Expr) -> str:
         return f"abs({to_text(e.arg)})"
     if isinstance(e, Relu):
         return f"relu({to_text(e.arg)})"
-    raise TypeError(f"not an expression node: {e!r}")
-
-
-# ============================================================================ branches
-
-
-def branches(e: Expr, cols: Sequence[Sequence[Any]]) -> list[int]:
-    """The branch taken at every max/min/abs/relu node at ``x + t d1 + t^2 d2 + ...`` as t -> 0+.
-
-    ``cols = [x, d1, d2, ...]`` (rationals).  Every node is evaluated as the vector (value at x,
-    derivative along d1, along d2, ...) and vectors are compared lexicographically.  One entry
-    per node, in post-order (children before their parent, arguments left to right): at a
-    max (min) the index of the *first* argument attaining the largest (smallest) vector; at an
-    abs or a relu 1 if its argument's vector is > 0, else 0 (ties go to 0).
-    """
-    cols = [[to_fmpq(v) for v in c] for c in cols]
-    out: list[int] = []
-    _lex(e, cols, out)
-    return out
-
-
-def _lex(e: Expr, cols: list[list[fmpq]], out: list[int]) -> list[fmpq]:
-    m = len(cols)
-    if isinstance(e, Const):
-        return [e.value] + [fmpq(0)] * (m - 1)
-    if isinstance(e, Var):
-        return [c[e.index - 1] for c in cols]
-    if isinstance(e, Add):
-        total = [fmpq(0)] * m
-        for t in e.terms:
-            total = [a + b for a, b in zip(total, _lex(t, cols, out))]
-        return total
-    if isinstance(e, Scale):
-        return [e.coef * v for v in _lex(e.arg, cols, out)]
-    if isinstance(e, (Max, Min)):
-        vs = []
-        for a in e.args:
-            vs.append(_lex(a, cols, out))
-        pick = max if isinstance(e, Max) else min  # both return the first extremal index
-        i = pick(range(len(vs)), key=vs.__getitem__)
-        out.append(i)
-        return vs[i]
-    if isinstance(e, (Abs, Relu)):
-        v = _lex(e.arg, cols, out)
-        on = v > [fmpq(0)] * m
-        out.append(int(on))
-        if on:
-            return v
-        return [-t for t in v] if isinstance(e, Abs) else [fmpq(0)] * m
-    raise TypeError(f"not an expression node: {e!r}")
-
-
-def branch_form(e: Expr, choices: Sequence[int], n: int) -> tuple[list[fmpq], list[list[fmpq]]]:
-    """The affine form ``e`` equals wherever the branches ``choices`` (as from ``branches``) win,
-    and the conditions that make them win, as forms ``f`` with ``f(x) <= 0``.  A form is the
-    list ``[a1, ..., an, c]`` of ``a.x + c``.
-
-    At a max with choice i: ``arg_j - arg_i <= 0`` for every j != i (at a min ``arg_i - arg_j``);
-    at an abs or relu with choice 1: ``-arg <= 0``, with 0: ``arg <= 0``.  On the set where all
-    conditions hold, every node's value is its form (by induction from the leaves), so ``e``
-    equals the returned form there.
-    """
-    conds: list[list[fmpq]] = []
-    it = iter(choices)
-    form = _form(e, n, it, conds)
-    if next(it, None) is not None:
-        raise ValueError("branch_form: more choices than branch nodes")
-    return form, conds
-
-
-def _form(e: Expr, n: int, it: Any, conds: list[list[fmpq]]) -> list[fmpq]:
-    if isinstance(e, Const):
-        return [fmpq(0)] * n + [e.value]
-    if isinstance(e, Var):
-        f = [fmpq(0)] * (n + 1)
-        f[e.index - 1] = fmpq(1)
-        return f
-    if isinstance(e, Add):
-        total = [fmpq(0)] * (n + 1)
-        for t in e.terms:
-            total = [a + b for a, b in zip(total, _form(t, n, it, conds))]
-        return total
-    if isinstance(e, Scale):
-        return [e.coef * v for v in _form(e.arg, n, it, conds)]
-    if isinstance(e, (Max, Min)):
-        fs = []
-        for a in e.args:
-            fs.append(_form(a, n, it, conds))
-        i = next(it)
-        if not 0 <= i < len(fs):
-            raise ValueError(f"branch_form: choice {i} at a node with {len(fs)} arguments")
-        for j, f in enumerate(fs):
-            if j != i:
-                lo, hi = (f, fs[i]) if isinstance(e, Max) else (fs[i], f)
-                conds.append([a - b for a, b in zip(lo, hi)])  # lo - hi <= 0
-        return fs[i]
-    if isinstance(e, (Abs, Relu)):
-        f = _form(e.arg, n, it, conds)
-        on = next(it)
-        if on not in (0, 1):
-            raise ValueError(f"branch_form: choice {on} at an abs/relu node")
-        if on:
-            conds.append([-v for v in f])
-            return f
-        conds.append(f)
-        return [-v for v in f] if isinstance(e, Abs) else [fmpq(0)] * (n + 1)
     raise TypeError(f"not an expression node: {e!r}")

@@ -1194,7 +1194,8 @@ def _modules_after(code: str) -> set[str]:
 
 
 # the checker's trusted base: numbers, the network reader, the expression parser and evaluator,
-# the target reader (and the package's lazy __init__ and its error type)
+# the expression's own semantics, the target reader (and the package's lazy __init__ and its
+# error type)
 TRUSTED = {
     "exactpwl",
     "exactpwl.check",
@@ -1202,6 +1203,7 @@ TRUSTED = {
     "exactpwl.numbers",
     "exactpwl.network",
     "exactpwl.expr",
+    "exactpwl.target_semantics",
     "exactpwl.pwl",
 }
 
@@ -1499,3 +1501,22 @@ def test_compact_certificate_names_rows_and_bases():
     reg["facets"] = [f for f in reg["facets"] if f[0] != 5]
     reg["implied"] = {"bases": [[0, 2], [0, 5]], "of": [1, 0]}
     _assert_rejected(check_certificate(bad), (i + 1, ([1, -1], 0), "multiplier on its basis is negative"))
+
+
+def test_definitions_equal_up_to_the_order_of_arguments():
+    # the checker's invariance by definition: equal trees once the arguments of every sum, max
+    # and min are matched one to one; by hand:
+    from exactpwl.expr import parse
+    from exactpwl.target_semantics import same_up_to_order
+
+    def same(a, b):
+        return same_up_to_order(parse(a, 3), parse(b, 3))
+
+    assert same("max(x1, x2 + x3, min(x3, 0))", "max(min(0, x3), x3 + x2, x1)")
+    assert same("abs(x1 - x2) + relu(x3)", "relu(x3) + abs(-x2 + x1)")
+    # a multiset, not a set: max(x1, x1, x2) has x1 twice (parse keeps repeated arguments)
+    assert not same("max(x1, x1, x2)", "max(x1, x2, x2)")
+    assert not same("max(x1, x2)", "min(x1, x2)")  # another operator
+    assert not same("abs(x1 - x2)", "abs(x2 - x1)")  # equal functions, other definitions
+    assert not same("max(x1, x2)", "max(x1, x3)")
+    assert not same("2*x1 + x2", "3*x1 + x2")
