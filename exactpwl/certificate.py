@@ -130,7 +130,7 @@ def _table_regions(
             todo.append(len(out))
             rows = facts.rows(i)
             forms = None if facts.forms_none else []
-            facets = facts.facets(i, number)
+            facets = facts.facets([i], number)
             bases = facts.implied_bases(i)
             entry = _entry(sem, facts.label(i), rows, forms, facts.points[i], facets, bases, domain, compact)
         out.append(entry)

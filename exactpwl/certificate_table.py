@@ -223,21 +223,28 @@ class TableFacts:
         n = self.n
         return [(tuple(r[:n]), r[n]) for r in self.L[self.Lstart[i] : self.Lstart[i + 1]].tolist()]
 
-    def facets(self, i: int, number: Sequence[int]) -> dict[Row, tuple[int, list[str]] | None]:
-        """Region i's facets: row -> (the label number across, a point in the facet), None for
-        the domain's.  ``number``: the label number of each table region."""
+    def facets(
+        self, members: Sequence[int], number: Sequence[int]
+    ) -> dict[Row, tuple[int, list[str]] | None]:
+        """The facets of the label of the table regions ``members`` (one region, or several whose
+        union is the label's polyhedron): row -> (the label number across, a point in the facet),
+        None for the domain's.  ``number``: the label number of each table region.  A facet
+        towards another member is inside the label and left out; a piece of a facet of the union
+        has the facet's affine hull, so its point is inside the facet too."""
         n, t = self.n, self.t
+        inside = {number[i] for i in members}
         out: dict = {}
-        for f in range(int(self.fstart[i]), int(self.fstart[i + 1])):
-            r = t.facet_row[f].tolist()
-            row = (tuple(r[:n]), r[n])
-            q = int(self.facross[f])
-            if self.fdom[f]:
-                out[row] = None
-            elif q < 0:  # an internal error, never a certificate
-                raise AssertionError(f"certificate: facet {row} of region {i} has no region across")
-            else:
-                out[row] = (number[q], self.edge_points[self.fedge[f]])
+        for i in members:
+            for f in range(int(self.fstart[i]), int(self.fstart[i + 1])):
+                r = t.facet_row[f].tolist()
+                row = (tuple(r[:n]), r[n])
+                q = int(self.facross[f])
+                if self.fdom[f]:
+                    out[row] = None
+                elif q < 0:  # an internal error, never a certificate
+                    raise AssertionError(f"certificate: facet {row} of region {i} has no region across")
+                elif number[q] not in inside and row not in out:
+                    out[row] = (number[q], self.edge_points[self.fedge[f]])
         return out
 
     def implied_bases(self, i: int) -> dict[Row, tuple[Row, ...]]:
@@ -253,24 +260,10 @@ class TableFacts:
         """The facets and simple-vertex bases of a label made of several table regions (their
         union is the label's polyhedron, convex): as ``facets`` and ``implied_bases`` give them.
 
-        Its facets are the members' facets whose region across has another label (a piece of a
-        facet has the facet's affine hull, so its point is inside the facet too); its vertices
-        are among the members'; a row that peaks at a vertex on exactly n of its facets (decided
-        exactly) is proved by them, the others are left to the caller."""
-        n, t = self.n, self.t
-        inside = {number[i] for i in members}
-        facets: dict = {}
-        for i in members:
-            for f in range(int(self.fstart[i]), int(self.fstart[i + 1])):
-                r = t.facet_row[f].tolist()
-                row = (tuple(r[:n]), r[n])
-                q = int(self.facross[f])
-                if self.fdom[f]:
-                    facets[row] = None
-                elif q < 0:  # an internal error, never a certificate
-                    raise AssertionError(f"certificate: facet {row} of region {i} has no region across")
-                elif number[q] not in inside and row not in facets:
-                    facets[row] = (number[q], self.edge_points[self.fedge[f]])
+        Its vertices are among the members'; a row that peaks at a vertex on exactly n of its
+        facets (decided exactly) is proved by them, the others are left to the caller."""
+        n = self.n
+        facets = self.facets(members, number)
         rows = self.rows(members[0])  # the members' rows are the label's, the same for all
         goals = [r for r in rows if r not in facets and r not in self.sem.domain]
         if not goals:
